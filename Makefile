@@ -1,0 +1,65 @@
+# make run   - the portal with demo data on http://127.0.0.1:$(PORT) (SQLite in instance/ by default)
+# make test  - lint, tests on SQLite, on PostgreSQL when TEST_DATABASE_URL is set, browser tests
+# make serve - the same app under gunicorn with $(WEB_CONCURRENCY) workers
+# make fmt   - format and fix lint
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+WEB_CONCURRENCY ?= 2
+CHROMIUM ?= /usr/bin/chromium
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run serve prepare test lint test-sqlite test-postgres test-browser fmt clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+prepare: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+
+run: prepare
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+serve: prepare
+	$(BIN)/gunicorn --workers $(WEB_CONCURRENCY) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+test: lint test-sqlite test-postgres test-browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-sqlite: install
+	PORTAL_TEST_DATABASE_URL= $(BIN)/pytest --ignore=tests/e2e -q
+
+test-postgres: install
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
+		echo "== tests on PostgreSQL"; \
+		PORTAL_TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest --ignore=tests/e2e -q; \
+	else \
+		echo "TEST_DATABASE_URL is not set: PostgreSQL tests not run (.ci/run sets it)."; \
+	fi
+
+test-browser: install
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "== browser tests in $(CHROMIUM)"; \
+		PORTAL_TEST_DATABASE_URL= CHROMIUM="$(CHROMIUM)" $(BIN)/pytest tests/e2e -q; \
+	else \
+		echo "$(CHROMIUM) not found: browser tests not run (apt-get install chromium)."; \
+	fi
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""The idea-and-recognition portal."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import db
+from portal.config import config_from_environment
+from portal.errors import register_error_handlers
+from portal.extensions import csrf, htmx, limiter, login_manager
+from portal.web import add_security_headers
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_from_environment())
+    if config:
+        app.config.update(config)
+    configure_logging(app)
+    trust_proxies(app)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.session_protection = "basic"
+
+    register_blueprints(app)
+    register_error_handlers(app)
+    add_security_headers(app)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
+    from portal.admin.views import bp as admin_bp
+    from portal.home import bp as home_bp
+
+    for blueprint in (home_bp, accounts_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind a load balancer, take the client address from X-Forwarded-For (PORTAL_PROXY_COUNT)."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import queries
+from portal.accounts.forms import LoginForm, PasswordChangeForm, PeopleSearchForm, SetPasswordForm
+from portal.accounts.models import User
+from portal.accounts.services import (
+    InvalidCredentials,
+    accept_invitation,
+    authenticate,
+    change_password,
+    find_valid_invitation,
+    sign_out,
+)
+from portal.db import db_session
+from portal.errors import DomainError
+from portal.extensions import limiter, login_manager
+from portal.web import employee_required, redirect_to, render, safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db_session().get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def send_to_login():
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect_to(url_for("accounts.login", next=target))
+
+
+def start_session(user: User) -> None:
+    """A fresh session for the signed-in person: nothing from before sign-in carries over."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+
+
+def submitted_email() -> str:
+    return "login-account:" + request.form.get("email", "").strip().lower()
+
+
+def login_failed(_response) -> bool:
+    return g.get("login_failed", False)
+
+
+def attach_error(form, error: DomainError) -> None:
+    """Show a service's message beside the field it names, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=submitted_email,
+    methods=["POST"],
+    deduct_when=login_failed,
+)
+def login():
+    next_target = request.args.get("next") or request.form.get("next")
+    if current_user.is_authenticated:
+        return redirect_to(safe_next(next_target, url_for("home.index")))
+    form = LoginForm(next=next_target)
+    if form.validate_on_submit():
+        try:
+            user = authenticate(db_session(), form.email.data, form.password.data)
+        except InvalidCredentials as error:
+            g.login_failed = True
+            attach_error(form, error)
+        else:
+            start_session(user)
+            return redirect_to(safe_next(next_target, url_for("home.index")))
+    return render("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    sign_out(db_session(), current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect_to(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@employee_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(db_session(), user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            start_session(user)
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect_to(url_for("home.index"))
+    return render("accounts/password.html", form=form)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    find_valid_invitation(db_session(), token)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accept_invitation(db_session(), token, form.password.data)
+        except DomainError as error:
+            if error.field is None:
+                raise
+            attach_error(form, error)
+        else:
+            start_session(user)
+            flash("Welcome! Your password is set.", "success")
+            return redirect_to(url_for("home.index"))
+    return render("accounts/invitation.html", form=form)
+
+
+@bp.get("/people")
+@employee_required
+def people():
+    form = PeopleSearchForm(request.args)
+    page = queries.list_people(
+        db_session(),
+        search=form.q.data or "",
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
+    )
+    return render("people/index.html", "people/_results.html", form=form, page=page)
+
+
+@bp.get("/people/<int:user_id>")
+@employee_required
+def profile(user_id: int):
+    profile = queries.get_profile(db_session(), user_id)
+    if profile is None:
+        abort(404)
+    return render("people/profile.html", profile=profile)

@@ -1,0 +1,17 @@
+"""What admins do to people, beyond the rules in accounts.services."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import User
+from portal.accounts.services import PersonDetails, create_person, issue_invitation
+
+
+def add_person(
+    session: Session, actor: User, details: PersonDetails, *, base_url: str, invitation_days: int
+) -> User:
+    """Create the account and email the person a link to set their password."""
+    user = create_person(session, actor, details)
+    issue_invitation(session, user, base_url, invitation_days)
+    return user

@@ -1,0 +1,106 @@
+"""Command-line tools: flask --app wsgi db|demo|users|outbox ..."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from portal.admin.importing import apply_import, preview_import
+from portal.db import get_database
+from portal.demo import CONTRACT_PEOPLE, DEMO_PASSWORD, database_is_empty, load_demo_data
+from portal.mail import send_due_messages, transport_for
+from portal.migrate import new_revision, upgrade_database
+
+db_cli = click.Group("db", help="Database schema.")
+demo_cli = click.Group("demo", help="Demo data.")
+users_cli = click.Group("users", help="People and the org chart.")
+outbox_cli = click.Group("outbox", help="Outgoing email.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to REVISION (default: the newest)."""
+    upgrade_database(get_database().engine, revision)
+    click.echo(f"Database is at {revision}.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    new_revision(get_database().engine, message)
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
+def demo_load(if_empty: bool) -> None:
+    """Load the demo organisation (accounts of DESIGN.md and a few dozen colleagues)."""
+    with get_database().session_scope() as session:
+        if database_is_empty(session):
+            click.echo(f"Loaded {load_demo_data(session)} demo people.")
+        elif if_empty:
+            click.echo("The database already has people; demo data not loaded again.")
+        else:
+            raise click.ClickException("The database already has people; use an empty one.")
+    click.echo(f"Demo sign-ins, password {DEMO_PASSWORD}:")
+    for person in CONTRACT_PEOPLE:
+        click.echo(f"  {person.email:<24} {person.role.value}")
+
+
+@users_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only report the problems.")
+def users_import(csv_file: Path, dry_run: bool) -> None:
+    """Import the org chart from CSV_FILE (email,name,title,department,manager_email,role)."""
+    text = csv_file.read_text(encoding="utf-8-sig")
+    database = get_database()
+    with database.session_scope() as session:
+        preview = preview_import(session, text)
+        for problem in preview.file_problems:
+            click.echo(problem, err=True)
+        for row in preview.rows:
+            for problem in row.problems:
+                click.echo(f"line {row.line}: {problem}", err=True)
+        if not preview.is_clean:
+            raise click.ClickException(f"{preview.problem_count} problem(s); nothing was imported.")
+        click.echo(f"{preview.count('create')} to create, {preview.count('update')} to update.")
+        if dry_run:
+            return
+        with click.progressbar(length=len(preview.rows), label="Importing") as bar:
+            apply_import(
+                session,
+                None,
+                text,
+                base_url=current_app.config["BASE_URL"],
+                invitation_days=current_app.config["INVITATION_DAYS"],
+                progress=bar.update,
+            )
+    click.echo("Import done; new people were sent invitations.")
+
+
+@outbox_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, sending new mail as it arrives.")
+@click.option("--interval", default=10, show_default=True, help="Seconds between runs with --loop.")
+def outbox_send(loop: bool, interval: int) -> None:
+    """Send the email waiting in the outbox; failures are kept and retried later."""
+    app = current_app._get_current_object()
+    transport = transport_for(app)
+    while True:
+        with get_database().session_scope() as session:
+            sent, failed = send_due_messages(
+                session, app.config["MAIL_FROM"], transport, app.config["MAIL_MAX_ATTEMPTS"]
+            )
+        if sent or failed or not loop:
+            click.echo(f"{sent} sent, {failed} failed (will retry).")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+def register_commands(app: Flask) -> None:
+    for group in (db_cli, demo_cli, users_cli, outbox_cli):
+        app.cli.add_command(group)

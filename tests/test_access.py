@@ -1,0 +1,116 @@
+"""The access matrix: every route is classified here, and no lower role reaches a higher one.
+
+Add each new route to ROUTES with the lowest role allowed and example URL arguments.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.accounts.models import Role, User
+from tests.conftest import UserFactory, login
+
+ANONYMOUS = "anonymous"
+LEVELS = [ANONYMOUS, Role.EMPLOYEE.value, Role.MANAGER.value, Role.ADMIN.value]
+
+# endpoint: (lowest level allowed, example URL arguments)
+ROUTES: dict[str, tuple[str, dict[str, object]]] = {
+    "static": (ANONYMOUS, {"filename": "css/portal.css"}),
+    "accounts.login": (ANONYMOUS, {}),
+    "accounts.invitation": (ANONYMOUS, {"token": "not-a-token"}),
+    "home.index": ("employee", {}),
+    "accounts.logout": ("employee", {}),
+    "accounts.password": ("employee", {}),
+    "accounts.people": ("employee", {}),
+    "accounts.profile": ("employee", {"user_id": 1}),
+    "admin.users": ("admin", {}),
+    "admin.new_user": ("admin", {}),
+    "admin.edit_user": ("admin", {"user_id": 1}),
+    "admin.deactivate_user": ("admin", {"user_id": 1}),
+    "admin.reactivate_user": ("admin", {"user_id": 1}),
+    "admin.invite_user": ("admin", {"user_id": 1}),
+    "admin.import_users": ("admin", {}),
+    "admin.confirm_import": ("admin", {}),
+    "admin.audit": ("admin", {}),
+}
+
+
+def all_rules(app: Flask):
+    return list(app.url_map.iter_rules())
+
+
+def test_every_route_is_classified(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in all_rules(app)}
+    assert endpoints - ROUTES.keys() == set(), "classify these routes in ROUTES"
+    assert ROUTES.keys() - endpoints == set(), "these ROUTES entries no longer exist"
+
+
+def requests_to_check(app: Flask):
+    for rule in all_rules(app):
+        level, arguments = ROUTES[rule.endpoint]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            with app.test_request_context():
+                url = app.url_for(rule.endpoint, **arguments)
+            yield rule.endpoint, level, method, url
+
+
+@pytest.fixture
+def people(make_user: UserFactory) -> dict[str, User]:
+    return {
+        "employee": make_user("access.employee@example.com"),
+        "manager": make_user("access.manager@example.com", role=Role.MANAGER),
+        "admin": make_user("access.admin@example.com", role=Role.ADMIN),
+    }
+
+
+def send(client: FlaskClient, method: str, url: str):
+    return client.open(url, method=method, data={})
+
+
+def test_lower_roles_are_refused(app: Flask, people: dict[str, User]) -> None:
+    checked = 0
+    for endpoint, level, method, url in requests_to_check(app):
+        required = LEVELS.index(level)
+        for visitor in LEVELS[:required]:
+            client = app.test_client()
+            if visitor != ANONYMOUS:
+                assert login(client, people[visitor].email).status_code == 303
+            response = send(client, method, url)
+            if visitor == ANONYMOUS:
+                assert response.status_code in (302, 303), (endpoint, method, visitor)
+                assert response.headers["Location"].startswith("/login"), (endpoint, method)
+            else:
+                assert response.status_code == 403, (
+                    endpoint,
+                    method,
+                    visitor,
+                    response.status_code,
+                )
+            checked += 1
+    assert checked > 0
+
+
+def test_allowed_role_is_not_refused(app: Flask, people: dict[str, User]) -> None:
+    for endpoint, level, method, url in requests_to_check(app):
+        if method != "GET" or level == ANONYMOUS:
+            continue
+        client = app.test_client()
+        assert login(client, people[level].email).status_code == 303
+        response = send(client, method, url)
+        assert response.status_code != 403, endpoint
+        assert not response.headers.get("Location", "").startswith("/login"), endpoint
+
+
+def test_denials_are_audited(app: Flask, people: dict[str, User], db) -> None:
+    from sqlalchemy import select
+
+    from portal.audit import AuditEntry
+
+    client = app.test_client()
+    login(client, people["employee"].email)
+    assert client.get("/admin/users").status_code == 403
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "permission_denied")).one()
+    assert entry.actor_id == people["employee"].id
+    assert entry.target == "GET /admin/users"
