@@ -46,8 +46,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.admin.views import bp as admin_bp
     from portal.home import bp as home_bp
+    from portal.notifications.views import bp as notifications_bp
 
-    for blueprint in (home_bp, accounts_bp, admin_bp):
+    for blueprint in (home_bp, accounts_bp, admin_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 

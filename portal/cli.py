@@ -13,11 +13,13 @@ from portal.db import get_database
 from portal.demo import CONTRACT_PEOPLE, DEMO_PASSWORD, database_is_empty, load_demo_data
 from portal.mail import send_due_messages, transport_for
 from portal.migrate import new_revision, upgrade_database
+from portal.notifications.services import send_daily_digests
 
 db_cli = click.Group("db", help="Database schema.")
 demo_cli = click.Group("demo", help="Demo data.")
 users_cli = click.Group("users", help="People and the org chart.")
 outbox_cli = click.Group("outbox", help="Outgoing email.")
+notifications_cli = click.Group("notifications", help="Notifications.")
 
 
 @db_cli.command("upgrade")
@@ -101,6 +103,14 @@ def outbox_send(loop: bool, interval: int) -> None:
         time.sleep(interval)
 
 
+@notifications_cli.command("digest")
+def notifications_digest() -> None:
+    """Queue the daily digest email for everyone who chose it (run once a day from cron)."""
+    with get_database().session_scope() as session:
+        count = send_daily_digests(session, current_app.config["BASE_URL"])
+    click.echo(f"{count} digest(s) queued.")
+
+
 def register_commands(app: Flask) -> None:
-    for group in (db_cli, demo_cli, users_cli, outbox_cli):
+    for group in (db_cli, demo_cli, users_cli, outbox_cli, notifications_cli):
         app.cli.add_command(group)

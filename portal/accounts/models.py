@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, enum_by_value, utcnow
+from portal.notifications.models import Delivery
 
 
 class Role(enum.StrEnum):
@@ -56,6 +57,9 @@ class User(UserMixin, Base):
     role: Mapped[Role] = mapped_column(enum_by_value(Role, "role"), default=Role.EMPLOYEE)
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
+    notification_delivery: Mapped[Delivery] = mapped_column(
+        enum_by_value(Delivery, "notification_delivery"), default=Delivery.IMMEDIATE
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

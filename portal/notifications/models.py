@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, utcnow
+
+
+class Delivery(enum.StrEnum):
+    """How a person wants email about their notifications."""
+
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    NONE = "none"
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user_id_id", "user_id", "id"),
+        Index("ix_notifications_unread", "user_id", "read_at"),
+        Index("ix_notifications_digest", "emailed_at", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(String(500))
+    link: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]

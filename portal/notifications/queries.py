@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session
+
+from portal.notifications.models import Notification
+from portal.pagination import Page, decode_cursor, page_from_rows
+
+
+def count_unread(session: Session, user_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def list_notifications(
+    session: Session, user_id: int, *, cursor: str | None, limit: int
+) -> Page[Notification]:
+    """Newest first, one statement a page."""
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.id.desc())
+        .limit(limit + 1)
+    )
+    key = decode_cursor(cursor, 1)
+    if key is not None:
+        query = query.where(Notification.id < literal(key[0]))
+    return page_from_rows(list(session.scalars(query)), limit, lambda item: (item.id,))

@@ -1,0 +1,103 @@
+"""In-app notifications, with email now, in a daily digest, or not at all, as each person chose."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import User
+from portal.db import utcnow
+from portal.errors import NotFound
+from portal.mail import enqueue_email
+from portal.notifications.models import Delivery, Notification
+
+
+def notify(
+    session: Session,
+    recipient_ids: Iterable[int],
+    message: str,
+    link: str,
+    *,
+    base_url: str,
+    actor_id: int | None = None,
+) -> int:
+    """Tell these people (never the actor themself); returns how many were told."""
+    ids = {user_id for user_id in recipient_ids if user_id != actor_id}
+    if not ids:
+        return 0
+    recipients = session.execute(
+        select(User.id, User.email, User.notification_delivery).where(
+            User.id.in_(ids), User.active.is_(True)
+        )
+    ).all()
+    now = utcnow()
+    for user_id, email, delivery in recipients:
+        immediate = delivery is Delivery.IMMEDIATE
+        session.add(
+            Notification(
+                user_id=user_id,
+                message=message[:500],
+                link=link[:500],
+                emailed_at=now if immediate else None,
+            )
+        )
+        if immediate:
+            enqueue_email(
+                session, email, message[:200], f"{message}\n\n{base_url.rstrip('/')}{link}\n"
+            )
+    session.flush()
+    return len(recipients)
+
+
+def mark_read(session: Session, user: User, notification_id: int) -> Notification:
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound("That notification does not exist.")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        session.flush()
+    return notification
+
+
+def mark_all_read(session: Session, user: User) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def set_delivery(session: Session, user: User, delivery: Delivery) -> None:
+    user.notification_delivery = delivery
+    session.flush()
+
+
+def send_daily_digests(session: Session, base_url: str) -> int:
+    """One email per person who chose the daily digest and has news; returns emails queued."""
+    rows = session.execute(
+        select(Notification, User.email)
+        .join(User, Notification.user_id == User.id)
+        .where(
+            Notification.emailed_at.is_(None),
+            User.notification_delivery == Delivery.DAILY,
+            User.active.is_(True),
+        )
+        .order_by(Notification.user_id, Notification.id)
+    ).all()
+    by_email: dict[str, list[Notification]] = defaultdict(list)
+    for notification, email in rows:
+        by_email[email].append(notification)
+    now = utcnow()
+    for email, notifications in by_email.items():
+        lines = [f"- {item.message}\n  {base_url.rstrip('/')}{item.link}" for item in notifications]
+        enqueue_email(
+            session, email, f"Your daily portal digest ({len(notifications)} new)", "\n".join(lines)
+        )
+        for item in notifications:
+            item.emailed_at = now
+    session.flush()
+    return len(by_email)
