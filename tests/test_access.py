@@ -38,6 +38,21 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "admin.import_users": ("admin", {}),
     "admin.confirm_import": ("admin", {}),
     "admin.audit": ("admin", {}),
+    "ideas.index": ("employee", {}),
+    "ideas.new_idea": ("employee", {}),
+    "ideas.show": ("employee", {"idea_id": 1}),
+    "ideas.edit": ("employee", {"idea_id": 1}),
+    "ideas.vote": ("employee", {"idea_id": 1}),
+    "ideas.unvote": ("employee", {"idea_id": 1}),
+    "ideas.follow": ("employee", {"idea_id": 1}),
+    "ideas.unfollow": ("employee", {"idea_id": 1}),
+    "ideas.comment": ("employee", {"idea_id": 1}),
+    "ideas.edit_comment_page": ("employee", {"comment_id": 1}),
+    "ideas.delete_comment_page": ("employee", {"comment_id": 1}),
+    "ideas.mark_official": ("employee", {"comment_id": 1}),
+    "ideas.similar": ("employee", {}),
+    "ideas.update_status": ("manager", {"idea_id": 1}),
+    "ideas.review": ("manager", {}),
 }
 
 

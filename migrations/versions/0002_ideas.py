@@ -192,7 +192,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_ideas_status_submitted_at", ["status", "submitted_at"], unique=False
         )
-        batch_op.create_index("ix_ideas_submitted_at_id", ["submitted_at", "id"], unique=False)
+        batch_op.create_index("ix_ideas_created_at_id", ["created_at", "id"], unique=False)
         batch_op.create_index("ix_ideas_vote_count_id", ["vote_count", "id"], unique=False)
 
     op.create_table(
@@ -390,7 +390,7 @@ def downgrade() -> None:
     op.drop_table("comments")
     with op.batch_alter_table("ideas", schema=None) as batch_op:
         batch_op.drop_index("ix_ideas_vote_count_id")
-        batch_op.drop_index("ix_ideas_submitted_at_id")
+        batch_op.drop_index("ix_ideas_created_at_id")
         batch_op.drop_index("ix_ideas_status_submitted_at")
         batch_op.drop_index(batch_op.f("ix_ideas_owner_id"))
         batch_op.drop_index("ix_ideas_last_activity_at_id")

@@ -98,7 +98,7 @@ class Idea(Base):
         ),
         Index("ix_ideas_hot_score_id", "hot_score", "id"),
         Index("ix_ideas_vote_count_id", "vote_count", "id"),
-        Index("ix_ideas_submitted_at_id", "submitted_at", "id"),
+        Index("ix_ideas_created_at_id", "created_at", "id"),
         Index("ix_ideas_last_activity_at_id", "last_activity_at", "id"),
         Index("ix_ideas_status_submitted_at", "status", "submitted_at"),
     )

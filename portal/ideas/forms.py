@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.ideas.models import CustomerChannel
+from portal.ideas.services import REVIEW_STATUSES
+
+CHANNEL_CHOICES = [
+    SelectChoice("", "Choose a channel"),
+    *(SelectChoice(c.value, c.label) for c in CustomerChannel),
+]
+LONG_TEXT = Length(max=20_000)
+
+
+def status_choices(statuses) -> list[SelectChoice]:
+    return [SelectChoice(status.value, status.label) for status in statuses]
+
+
+class IdeaForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired("Give the idea a title."), Length(max=200)]
+    )
+    problem = TextAreaField("Customer problem", validators=[LONG_TEXT])
+    solution = TextAreaField("Proposed solution", validators=[LONG_TEXT])
+    impact = TextAreaField("Expected customer impact", validators=[LONG_TEXT])
+    channel = SelectField("Customer channel", choices=CHANNEL_CHOICES)
+    category = SelectField("Category", choices=[])
+    co_authors = StringField("Co-authors (optional)", validators=[Length(max=1000)])
+    submit = SubmitField("Submit idea")
+    save_draft = SubmitField("Save draft")
+
+    def set_categories(self, categories) -> None:
+        self.category.choices = [SelectChoice("", "Choose a category")] + [
+            SelectChoice(str(category.id), category.name) for category in categories
+        ]
+
+
+class ActionForm(FlaskForm):
+    """A button-only form (vote, follow, delete): it carries just the CSRF token."""
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Comment", validators=[DataRequired("Write a comment first."), Length(max=10_000)]
+    )
+    submit = SubmitField("Post comment")
+
+
+class ReviewForm(FlaskForm):
+    status = SelectField("Status", choices=status_choices(REVIEW_STATUSES))
+    note = TextAreaField("Note", validators=[Length(max=10_000)])
+    duplicate_of = IntegerField("Original idea number (for duplicate)", validators=[Optional()])
+    owner = StringField("Owner's email (for approved)", validators=[Length(max=254)])
+    what_was_done = TextAreaField("What was done (for implemented)", validators=[LONG_TEXT])
+    measure = StringField("Measure", validators=[Length(max=120)])
+    unit = StringField("Unit", validators=[Length(max=40)])
+    before = DecimalField("Before", validators=[Optional()], places=2)
+    after = DecimalField("After", validators=[Optional()], places=2)
+    measured_on = DateField("Measured on", validators=[Optional()])
+    submit = SubmitField("Update status")
