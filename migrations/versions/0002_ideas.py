@@ -169,7 +169,6 @@ def upgrade() -> None:
             ["duplicate_of_id"],
             ["ideas.id"],
             name=op.f("fk_ideas_duplicate_of_id_ideas"),
-            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["users.id"], name=op.f("fk_ideas_owner_id_users"), ondelete="RESTRICT"

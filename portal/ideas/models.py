@@ -125,9 +125,8 @@ class Idea(Base):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
-    duplicate_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ideas.id", ondelete="RESTRICT"), index=True
-    )
+    # NO ACTION (checked at the end of the statement) so one DELETE can remove both ideas.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), index=True)
     vote_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
     hot_score: Mapped[float] = mapped_column(Float, default=0.0)
