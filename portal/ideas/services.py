@@ -212,8 +212,8 @@ def _get_idea(session: Session, idea_id: int, *, for_update: bool = False) -> Id
     return idea
 
 
-def _visible_idea(session: Session, actor: User, idea_id: int) -> Idea:
-    idea = _get_idea(session, idea_id)
+def _visible_idea(session: Session, actor: User, idea_id: int, *, for_update: bool = False) -> Idea:
+    idea = _get_idea(session, idea_id, for_update=for_update)
     if idea.status is IdeaStatus.DRAFT and idea.author_id != actor.id:
         raise NotFound("That idea does not exist.")
     return idea
@@ -239,7 +239,11 @@ def _follow_all(session: Session, idea_id: int, user_ids: Iterable[int]) -> None
 
 
 def _set_vote_count(session: Session, idea_id: int, change: int) -> int:
-    """Move the counter in SQL (never read-modify-write) and refresh the trending score."""
+    """Move the counter in SQL (never read-modify-write) and refresh the trending score.
+
+    Callers lock the idea row first, so a concurrent status change (a merge into another
+    idea, a decline) cannot slip between the status check and the vote.
+    """
     count, submitted_at = session.execute(
         update(Idea)
         .where(Idea.id == idea_id)
@@ -255,7 +259,7 @@ def _set_vote_count(session: Session, idea_id: int, change: int) -> int:
 
 def cast_vote(session: Session, actor: User, idea_id: int) -> int:
     """Vote for an idea; voting twice changes nothing. Returns the new count."""
-    idea = _visible_idea(session, actor, idea_id)
+    idea = _visible_idea(session, actor, idea_id, for_update=True)
     if idea.author_id == actor.id:
         raise DomainError("You cannot vote for your own idea.")
     if not idea.open_for_votes:
@@ -271,7 +275,7 @@ def cast_vote(session: Session, actor: User, idea_id: int) -> int:
 
 def withdraw_vote(session: Session, actor: User, idea_id: int) -> int:
     """Take a vote back; withdrawing twice changes nothing. Returns the new count."""
-    idea = _visible_idea(session, actor, idea_id)
+    idea = _visible_idea(session, actor, idea_id, for_update=True)
     if not idea.open_for_votes:
         raise DomainError(f"This idea is {idea.status.label.lower()}; its votes are final.")
     deleted = session.execute(
