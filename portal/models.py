@@ -3,6 +3,7 @@
 from portal.accounts.models import Department, InvitationToken, User
 from portal.audit import AuditEntry
 from portal.ideas.models import (
+    Campaign,
     Category,
     Comment,
     Follow,
@@ -17,6 +18,7 @@ from portal.notifications.models import Notification
 
 __all__ = [
     "AuditEntry",
+    "Campaign",
     "Category",
     "Comment",
     "Department",

@@ -53,6 +53,10 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "ideas.similar": ("employee", {}),
     "ideas.update_status": ("manager", {"idea_id": 1}),
     "ideas.review": ("manager", {}),
+    "ideas.campaigns": ("employee", {}),
+    "ideas.campaign": ("employee", {"campaign_id": 1}),
+    "ideas.new_campaign": ("admin", {}),
+    "ideas.edit_campaign": ("admin", {"campaign_id": 1}),
 }
 
 

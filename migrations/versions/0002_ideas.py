@@ -1,8 +1,8 @@
-"""ideas: categories, ideas, votes, comments, follows, events, impacts, full-text search
+"""ideas: categories, campaigns, ideas, votes, comments, follows, events, impacts, search
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 20:25:32.117415
+Create Date: 2026-11-23 20:36:41.487464
 """
 
 from collections.abc import Sequence
@@ -85,6 +85,37 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_categories_name")),
     )
     op.create_table(
+        "campaigns",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("question", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_campaigns_ends_after_start")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_campaigns_created_by_id_users"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["department_id"],
+            ["departments.id"],
+            name=op.f("fk_campaigns_department_id_departments"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaigns")),
+    )
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_campaigns_department_id"), ["department_id"], unique=False
+        )
+        batch_op.create_index("ix_campaigns_starts_on_id", ["starts_on", "id"], unique=False)
+
+    op.create_table(
         "ideas",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -132,6 +163,7 @@ def upgrade() -> None:
         sa.Column("department_id", sa.Integer(), nullable=True),
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
+        sa.Column("campaign_id", sa.Integer(), nullable=True),
         sa.Column("vote_count", sa.Integer(), nullable=False),
         sa.Column("comment_count", sa.Integer(), nullable=False),
         sa.Column("hot_score", sa.Float(), nullable=False),
@@ -154,6 +186,12 @@ def upgrade() -> None:
             ["author_id"], ["users.id"], name=op.f("fk_ideas_author_id_users"), ondelete="RESTRICT"
         ),
         sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_ideas_campaign_id_campaigns"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
             ["category_id"],
             ["categories.id"],
             name=op.f("fk_ideas_category_id_categories"),
@@ -166,9 +204,7 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
-            ["duplicate_of_id"],
-            ["ideas.id"],
-            name=op.f("fk_ideas_duplicate_of_id_ideas"),
+            ["duplicate_of_id"], ["ideas.id"], name=op.f("fk_ideas_duplicate_of_id_ideas")
         ),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["users.id"], name=op.f("fk_ideas_owner_id_users"), ondelete="RESTRICT"
@@ -177,8 +213,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ideas", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ideas_author_id"), ["author_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_ideas_campaign_id"), ["campaign_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ideas_category_id"), ["category_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ideas_channel"), ["channel"], unique=False)
+        batch_op.create_index("ix_ideas_created_at_id", ["created_at", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ideas_department_id"), ["department_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_ideas_duplicate_of_id"), ["duplicate_of_id"], unique=False
@@ -191,7 +229,6 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_ideas_status_submitted_at", ["status", "submitted_at"], unique=False
         )
-        batch_op.create_index("ix_ideas_created_at_id", ["created_at", "id"], unique=False)
         batch_op.create_index("ix_ideas_vote_count_id", ["vote_count", "id"], unique=False)
 
     op.create_table(
@@ -389,16 +426,22 @@ def downgrade() -> None:
     op.drop_table("comments")
     with op.batch_alter_table("ideas", schema=None) as batch_op:
         batch_op.drop_index("ix_ideas_vote_count_id")
-        batch_op.drop_index("ix_ideas_created_at_id")
         batch_op.drop_index("ix_ideas_status_submitted_at")
         batch_op.drop_index(batch_op.f("ix_ideas_owner_id"))
         batch_op.drop_index("ix_ideas_last_activity_at_id")
         batch_op.drop_index("ix_ideas_hot_score_id")
         batch_op.drop_index(batch_op.f("ix_ideas_duplicate_of_id"))
         batch_op.drop_index(batch_op.f("ix_ideas_department_id"))
+        batch_op.drop_index("ix_ideas_created_at_id")
         batch_op.drop_index(batch_op.f("ix_ideas_channel"))
         batch_op.drop_index(batch_op.f("ix_ideas_category_id"))
+        batch_op.drop_index(batch_op.f("ix_ideas_campaign_id"))
         batch_op.drop_index(batch_op.f("ix_ideas_author_id"))
 
     op.drop_table("ideas")
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaigns_starts_on_id")
+        batch_op.drop_index(batch_op.f("ix_campaigns_department_id"))
+
+    op.drop_table("campaigns")
     op.drop_table("categories")

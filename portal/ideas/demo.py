@@ -1,4 +1,5 @@
-"""Demo ideas: a dozen realistic ideas across every status, with votes, comments and impact."""
+"""Demo ideas: a campaign and a dozen realistic ideas across every status, with votes,
+comments and a measured impact."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from portal.accounts.models import User
 from portal.db import utcnow
 from portal.ideas.models import Category, CustomerChannel, Idea, IdeaStatus, hot_score
 from portal.ideas.services import (
+    CampaignInput,
     IdeaInput,
     ImpactInput,
     TransitionInput,
     add_comment,
     cast_vote,
+    create_campaign,
     mark_official_response,
     submit_idea,
     transition_idea,
@@ -249,6 +252,17 @@ def load_demo_ideas(session: Session) -> int:
     categories = _categories(session)
     reviewer, admin = by_email[CX_REVIEWER], by_email[ADMIN]
     voters = people
+    today = utcnow().date()
+    campaign = create_campaign(
+        session,
+        admin,
+        CampaignInput(
+            "How might we cut hold times?",
+            "Winter is our busiest season. What would make waiting shorter, or waiting less?",
+            today - timedelta(days=45),
+            today + timedelta(days=30),
+        ),
+    )
     ideas: dict[str, Idea] = {}
     for plan in IDEAS:
         author = by_email[plan.author]
@@ -262,6 +276,7 @@ def load_demo_ideas(session: Session) -> int:
                 plan.impact,
                 plan.channel,
                 categories[plan.category].id,
+                campaign_id=campaign.id if plan.category == "Wait times" else None,
             ),
         )
         _backdate(idea, plan.days_ago)

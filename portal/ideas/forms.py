@@ -36,13 +36,18 @@ class IdeaForm(FlaskForm):
     impact = TextAreaField("Expected customer impact", validators=[LONG_TEXT])
     channel = SelectField("Customer channel", choices=CHANNEL_CHOICES)
     category = SelectField("Category", choices=[])
+    # The service checks the campaign, which may have closed since the idea joined it.
+    campaign = SelectField("Campaign (optional)", choices=[], validate_choice=False)
     co_authors = StringField("Co-authors (optional)", validators=[Length(max=1000)])
     submit = SubmitField("Submit idea")
     save_draft = SubmitField("Save draft")
 
-    def set_categories(self, categories) -> None:
+    def set_choices(self, categories, campaigns) -> None:
         self.category.choices = [SelectChoice("", "Choose a category")] + [
             SelectChoice(str(category.id), category.name) for category in categories
+        ]
+        self.campaign.choices = [SelectChoice("", "No campaign")] + [
+            SelectChoice(str(campaign.id), campaign.question) for campaign in campaigns
         ]
 
 
@@ -69,3 +74,19 @@ class ReviewForm(FlaskForm):
     after = DecimalField("After", validators=[Optional()], places=2)
     measured_on = DateField("Measured on", validators=[Optional()])
     submit = SubmitField("Update status")
+
+
+class CampaignForm(FlaskForm):
+    question = StringField(
+        "Question", validators=[DataRequired("Ask the campaign's question."), Length(max=200)]
+    )
+    description = TextAreaField("Description (optional)", validators=[LONG_TEXT])
+    starts_on = DateField("Starts on", validators=[Optional()])
+    ends_on = DateField("Ends on", validators=[Optional()])
+    department = SelectField("Department (optional)", choices=[])
+    submit = SubmitField("Save campaign")
+
+    def set_departments(self, departments) -> None:
+        self.department.choices = [SelectChoice("", "Everyone")] + [
+            SelectChoice(str(department.id), department.name) for department in departments
+        ]

@@ -87,6 +87,32 @@ class Category(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Campaign(Base):
+    """An admin-run call for ideas on one question, for a period, optionally for one department."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        Index("ix_campaigns_starts_on_id", "starts_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department: Mapped[Department | None] = relationship(lazy="raise")
+
+    def is_open_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
 class Idea(Base):
     __tablename__ = "ideas"
     __table_args__ = (
@@ -127,6 +153,9 @@ class Idea(Base):
     )
     # NO ACTION (checked at the end of the statement) so one DELETE can remove both ideas.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="RESTRICT"), index=True
+    )
     vote_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
     hot_score: Mapped[float] = mapped_column(Float, default=0.0)
@@ -142,6 +171,7 @@ class Idea(Base):
     category: Mapped[Category | None] = relationship(lazy="raise")
     department: Mapped[Department | None] = relationship(lazy="raise")
     duplicate_of: Mapped[Idea | None] = relationship(remote_side=[id], lazy="raise")
+    campaign: Mapped[Campaign | None] = relationship(lazy="raise")
 
     @property
     def open_for_votes(self) -> bool:

@@ -7,12 +7,24 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, literal, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union,
+)
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
 from portal.db import utcnow
 from portal.ideas.models import (
+    Campaign,
     Category,
     Comment,
     CustomerChannel,
@@ -63,6 +75,7 @@ class FeedFilters:
     category_id: int | None = None
     channel: CustomerChannel | None = None
     department_id: int | None = None
+    campaign_id: int | None = None
     mine: bool = False
     voted: bool = False
 
@@ -106,6 +119,7 @@ def _filtered(
         (filters.category_id, Idea.category_id),
         (filters.channel, Idea.channel),
         (filters.department_id, Idea.department_id),
+        (filters.campaign_id, Idea.campaign_id),
     ]
     for value, column in conditions:
         if value is not None:
@@ -182,8 +196,10 @@ def get_idea_page(session: Session, viewer: User, idea_id: int) -> IdeaPage | No
             original,
             _voted_by(viewer.id),
             exists().where(Follow.idea_id == Idea.id, Follow.user_id == viewer.id),
+            Campaign,
         )
         .join(author, Idea.author_id == author.id)
+        .outerjoin(Campaign, Idea.campaign_id == Campaign.id)
         .outerjoin(owner, Idea.owner_id == owner.id)
         .outerjoin(Category, Idea.category_id == Category.id)
         .outerjoin(Department, Idea.department_id == Department.id)
@@ -196,7 +212,7 @@ def get_idea_page(session: Session, viewer: User, idea_id: int) -> IdeaPage | No
     if idea.status is IdeaStatus.DRAFT and idea.author_id != viewer.id:
         return None
     _attach(idea, author=row[1], owner=row[2], category=row[3], department=row[4])
-    _attach(idea, duplicate_of=row[5])
+    _attach(idea, duplicate_of=row[5], campaign=row[8])
     co_authors = list(
         session.scalars(
             select(User)
@@ -329,3 +345,92 @@ def list_similar_ideas(
 def get_comment(session: Session, comment_id: int) -> Comment | None:
     comment = session.get(Comment, comment_id)
     return None if comment is None or comment.deleted else comment
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    campaign: Campaign
+    department: str | None
+    idea_count: int
+
+
+def _idea_counts():
+    return (
+        select(Idea.campaign_id, func.count().label("ideas"))
+        .where(Idea.campaign_id.is_not(None), Idea.status != IdeaStatus.DRAFT)
+        .group_by(Idea.campaign_id)
+        .subquery()
+    )
+
+
+def list_campaigns(session: Session) -> list[CampaignRow]:
+    """Every campaign, newest first, with its number of ideas, in one statement."""
+    counts = _idea_counts()
+    rows = session.execute(
+        select(Campaign, Department.name, func.coalesce(counts.c.ideas, 0))
+        .outerjoin(Department, Campaign.department_id == Department.id)
+        .outerjoin(counts, counts.c.campaign_id == Campaign.id)
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    )
+    return [CampaignRow(*row) for row in rows]
+
+
+def list_open_campaigns(session: Session, user: User) -> list[Campaign]:
+    """Campaigns this person can submit to today."""
+    today = utcnow().date()
+    return list(
+        session.scalars(
+            select(Campaign)
+            .where(
+                Campaign.starts_on <= today,
+                Campaign.ends_on >= today,
+                or_(Campaign.department_id.is_(None), Campaign.department_id == user.department_id),
+            )
+            .order_by(Campaign.ends_on, Campaign.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CampaignNumbers:
+    ideas: int
+    votes: int
+    participants: int
+    implemented: int
+
+
+@dataclass(frozen=True)
+class CampaignPage:
+    campaign: Campaign
+    department: str | None
+    numbers: CampaignNumbers
+
+
+def get_campaign(session: Session, campaign_id: int) -> CampaignPage | None:
+    """A campaign and its own numbers, in two statements."""
+    row = session.execute(
+        select(Campaign, Department.name)
+        .outerjoin(Department, Campaign.department_id == Department.id)
+        .where(Campaign.id == campaign_id)
+    ).first()
+    if row is None:
+        return None
+    in_campaign = and_(Idea.campaign_id == campaign_id, Idea.status != IdeaStatus.DRAFT)
+    people = union(
+        select(Idea.author_id.label("person")).where(in_campaign),
+        select(Vote.voter_id).join(Idea, Vote.idea_id == Idea.id).where(in_campaign),
+    ).subquery()
+    numbers = session.execute(
+        select(
+            select(func.count()).select_from(Idea).where(in_campaign).scalar_subquery(),
+            select(func.coalesce(func.sum(Idea.vote_count), 0))
+            .where(in_campaign)
+            .scalar_subquery(),
+            select(func.count()).select_from(people).scalar_subquery(),
+            select(func.count())
+            .select_from(Idea)
+            .where(in_campaign, Idea.status == IdeaStatus.IMPLEMENTED)
+            .scalar_subquery(),
+        )
+    ).one()
+    return CampaignPage(row[0], row[1], CampaignNumbers(*numbers))

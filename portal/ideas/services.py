@@ -11,11 +11,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
+from portal.accounts.models import Department, User
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.ideas.models import (
+    Campaign,
     Category,
     Comment,
     CustomerChannel,
@@ -60,6 +61,16 @@ class IdeaInput:
     channel: CustomerChannel | None = None
     category_id: int | None = None
     co_author_emails: tuple[str, ...] = ()
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CampaignInput:
+    question: str
+    description: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    department_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,16 @@ def _check_category(session: Session, category_id: int | None) -> None:
         raise DomainError("Choose a category from the list.", field="category")
 
 
+def _check_campaign(session: Session, author: User, idea: Idea, campaign_id: int | None) -> None:
+    if campaign_id is None or campaign_id == idea.campaign_id:
+        return
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or not campaign.is_open_on(utcnow().date()):
+        raise DomainError("That campaign is not open for ideas.", field="campaign")
+    if campaign.department_id not in (None, author.department_id):
+        raise DomainError("That campaign is for another department.", field="campaign")
+
+
 def _co_authors(session: Session, author: User, emails: Iterable[str]) -> list[User]:
     wanted = {email.strip().lower() for email in emails if email.strip()}
     if not wanted:
@@ -132,6 +153,7 @@ def _co_authors(session: Session, author: User, emails: Iterable[str]) -> list[U
 def _apply_input(session: Session, idea: Idea, author: User, data: IdeaInput) -> None:
     _check_title(data)
     _check_category(session, data.category_id)
+    _check_campaign(session, author, idea, data.campaign_id)
     co_authors = _co_authors(session, author, data.co_author_emails)
     idea.title = data.title.strip()
     idea.problem = data.problem.strip()
@@ -139,6 +161,7 @@ def _apply_input(session: Session, idea: Idea, author: User, data: IdeaInput) ->
     idea.impact = data.impact.strip()
     idea.channel = data.channel
     idea.category_id = data.category_id
+    idea.campaign_id = data.campaign_id
     idea.updated_at = utcnow()
     session.flush()
     session.execute(delete(IdeaCoAuthor).where(IdeaCoAuthor.idea_id == idea.id))
@@ -538,3 +561,54 @@ def transition_idea(
         actor_id=actor.id,
     )
     return event
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def _check_campaign_input(session: Session, data: CampaignInput) -> None:
+    if len(data.question.strip()) < 10:
+        raise DomainError("Ask a question of at least 10 characters.", field="question")
+    if data.starts_on is None:
+        raise DomainError("Give the first day of the campaign.", field="starts_on")
+    if data.ends_on is None:
+        raise DomainError("Give the last day of the campaign.", field="ends_on")
+    if data.ends_on < data.starts_on:
+        raise DomainError("The campaign cannot end before it starts.", field="ends_on")
+    if data.department_id is not None and session.get(Department, data.department_id) is None:
+        raise DomainError("Choose a department from the list.", field="department")
+
+
+def _apply_campaign(campaign: Campaign, data: CampaignInput) -> None:
+    campaign.question = data.question.strip()
+    campaign.description = data.description.strip()
+    campaign.starts_on = data.starts_on
+    campaign.ends_on = data.ends_on
+    campaign.department_id = data.department_id
+
+
+def create_campaign(session: Session, actor: User, data: CampaignInput) -> Campaign:
+    if not actor.is_admin:
+        raise Forbidden("Only admins run campaigns.")
+    _check_campaign_input(session, data)
+    campaign = Campaign(created_by_id=actor.id)
+    _apply_campaign(campaign, data)
+    session.add(campaign)
+    session.flush()
+    record_audit(session, "campaign_created", actor_id=actor.id, target=f"campaign:{campaign.id}")
+    return campaign
+
+
+def update_campaign(
+    session: Session, actor: User, campaign_id: int, data: CampaignInput
+) -> Campaign:
+    if not actor.is_admin:
+        raise Forbidden("Only admins run campaigns.")
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("That campaign does not exist.")
+    _check_campaign_input(session, data)
+    _apply_campaign(campaign, data)
+    session.flush()
+    record_audit(session, "campaign_updated", actor_id=actor.id, target=f"campaign:{campaign.id}")
+    return campaign

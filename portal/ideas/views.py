@@ -5,18 +5,27 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.accounts.views import attach_error
-from portal.db import db_session
+from portal.db import db_session, utcnow
 from portal.errors import DomainError
 from portal.extensions import htmx
 from portal.ideas import queries
-from portal.ideas.forms import ActionForm, CommentForm, IdeaForm, ReviewForm, status_choices
+from portal.ideas.forms import (
+    ActionForm,
+    CampaignForm,
+    CommentForm,
+    IdeaForm,
+    ReviewForm,
+    status_choices,
+)
 from portal.ideas.models import CustomerChannel, IdeaStatus
 from portal.ideas.services import (
+    CampaignInput,
     IdeaInput,
     ImpactInput,
     TransitionInput,
     add_comment,
     cast_vote,
+    create_campaign,
     delete_comment,
     edit_comment,
     follow_idea,
@@ -24,10 +33,18 @@ from portal.ideas.services import (
     submit_idea,
     transition_idea,
     unfollow_idea,
+    update_campaign,
     update_idea,
     withdraw_vote,
 )
-from portal.web import employee_required, manager_required, redirect_to, render, safe_next
+from portal.web import (
+    admin_required,
+    employee_required,
+    manager_required,
+    redirect_to,
+    render,
+    safe_next,
+)
 
 bp = Blueprint("ideas", __name__)
 
@@ -51,6 +68,7 @@ def feed_filters(args: MultiDict) -> queries.FeedFilters:
         category_id=_int_or_none(args.get("category")),
         channel=_enum_or_none(CustomerChannel, args.get("channel")),
         department_id=_int_or_none(args.get("department")),
+        campaign_id=_int_or_none(args.get("campaign")),
         mine=args.get("mine") == "1",
         voted=args.get("voted") == "1",
     )
@@ -65,6 +83,7 @@ def feed_args(filters: queries.FeedFilters) -> dict[str, object]:
         "category": filters.category_id,
         "channel": filters.channel.value if filters.channel else None,
         "department": filters.department_id,
+        "campaign": filters.campaign_id,
         "mine": "1" if filters.mine else None,
         "voted": "1" if filters.voted else None,
     }
@@ -94,6 +113,7 @@ def index():
         sorts=list(queries.Sort),
         statuses=[status for status in IdeaStatus if status is not IdeaStatus.DRAFT],
         channels=list(CustomerChannel),
+        campaigns=queries.list_campaigns(session),
         vote_form=ActionForm(),
     )
 
@@ -107,14 +127,23 @@ def idea_input(form: IdeaForm) -> IdeaInput:
         channel=_enum_or_none(CustomerChannel, form.channel.data),
         category_id=_int_or_none(form.category.data),
         co_author_emails=tuple((form.co_authors.data or "").replace(";", ",").split(",")),
+        campaign_id=_int_or_none(form.campaign.data),
     )
+
+
+def _idea_form(**kwargs) -> IdeaForm:
+    session = db_session()
+    form = IdeaForm(**kwargs)
+    form.set_choices(
+        queries.list_categories(session), queries.list_open_campaigns(session, current_user)
+    )
+    return form
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
 @employee_required
 def new_idea():
-    form = IdeaForm()
-    form.set_categories(queries.list_categories(db_session()))
+    form = _idea_form(data={"campaign": request.args.get("campaign", "")})
     if form.validate_on_submit():
         draft = bool(form.save_draft.data)
         try:
@@ -134,7 +163,7 @@ def edit(idea_id: int):
     if not page.editable:
         abort(403)
     idea = page.idea
-    form = IdeaForm(
+    form = _idea_form(
         data={
             "title": idea.title,
             "problem": idea.problem,
@@ -143,11 +172,11 @@ def edit(idea_id: int):
             "channel": idea.channel.value if idea.channel else "",
             "category": str(idea.category_id or ""),
             "co_authors": ", ".join(person.email for person in page.co_authors),
+            "campaign": str(idea.campaign_id or ""),
         }
         if request.method == "GET"
         else None
     )
-    form.set_categories(queries.list_categories(db_session()))
     if form.validate_on_submit():
         try:
             update_idea(
@@ -385,3 +414,94 @@ def similar():
     return render(
         "ideas/_similar.html", "ideas/_similar.html", similar=ideas, vote_form=ActionForm()
     )
+
+
+def campaign_input(form: CampaignForm) -> CampaignInput:
+    return CampaignInput(
+        question=form.question.data or "",
+        description=form.description.data or "",
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        department_id=_int_or_none(form.department.data),
+    )
+
+
+@bp.get("/ideas/campaigns")
+@employee_required
+def campaigns():
+    return render("ideas/campaigns.html", campaigns=queries.list_campaigns(db_session()))
+
+
+@bp.get("/ideas/campaigns/<int:campaign_id>")
+@employee_required
+def campaign(campaign_id: int):
+    session = db_session()
+    found = queries.get_campaign(session, campaign_id)
+    if found is None:
+        abort(404)
+    filters = queries.FeedFilters(sort=queries.Sort.TOP, campaign_id=campaign_id)
+    page = queries.list_ideas(
+        session,
+        current_user.id,
+        filters,
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
+    )
+    return render(
+        "ideas/campaign.html",
+        found=found,
+        page=page,
+        args=feed_args(filters),
+        vote_form=ActionForm(),
+        today=utcnow().date(),
+    )
+
+
+def _campaign_form(**kwargs) -> CampaignForm:
+    form = CampaignForm(**kwargs)
+    form.set_departments(queries.list_departments(db_session()))
+    return form
+
+
+@bp.route("/ideas/campaigns/new", methods=["GET", "POST"])
+@admin_required
+def new_campaign():
+    form = _campaign_form()
+    if form.validate_on_submit():
+        try:
+            created = create_campaign(db_session(), current_user, campaign_input(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash("The campaign is saved.", "success")
+            return redirect_to(url_for("ideas.campaign", campaign_id=created.id))
+    return render("ideas/campaign_form.html", form=form, found=None)
+
+
+@bp.route("/ideas/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_campaign(campaign_id: int):
+    found = queries.get_campaign(db_session(), campaign_id)
+    if found is None:
+        abort(404)
+    current = found.campaign
+    form = _campaign_form(
+        data={
+            "question": current.question,
+            "description": current.description,
+            "starts_on": current.starts_on,
+            "ends_on": current.ends_on,
+            "department": str(current.department_id or ""),
+        }
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        try:
+            update_campaign(db_session(), current_user, campaign_id, campaign_input(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash("The campaign is saved.", "success")
+            return redirect_to(url_for("ideas.campaign", campaign_id=campaign_id))
+    return render("ideas/campaign_form.html", form=form, found=found)
