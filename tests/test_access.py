@@ -54,6 +54,7 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "ideas.update_status": ("manager", {"idea_id": 1}),
     "ideas.review": ("manager", {}),
     "ideas.campaigns": ("employee", {}),
+    "ideas.insights": ("employee", {}),
     "ideas.campaign": ("employee", {"campaign_id": 1}),
     "ideas.new_campaign": ("admin", {}),
     "ideas.edit_campaign": ("admin", {"campaign_id": 1}),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -17,6 +19,7 @@ from portal.ideas.forms import (
     ReviewForm,
     status_choices,
 )
+from portal.ideas.insights import get_insights
 from portal.ideas.models import CustomerChannel, IdeaStatus
 from portal.ideas.services import (
     CampaignInput,
@@ -505,3 +508,24 @@ def edit_campaign(campaign_id: int):
             flash("The campaign is saved.", "success")
             return redirect_to(url_for("ideas.campaign", campaign_id=campaign_id))
     return render("ideas/campaign_form.html", form=form, found=found)
+
+
+DEFAULT_INSIGHT_DAYS = 90
+
+
+def _date_or_none(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/ideas/insights")
+@employee_required
+def insights():
+    end = _date_or_none(request.args.get("to")) or utcnow().date()
+    start = _date_or_none(request.args.get("from")) or end - timedelta(
+        days=DEFAULT_INSIGHT_DAYS - 1
+    )
+    start, end = min(start, end), max(start, end)
+    return render("ideas/insights.html", insights=get_insights(db_session(), start, end))
