@@ -167,6 +167,8 @@ def _apply_input(session: Session, idea: Idea, author: User, data: IdeaInput) ->
     session.execute(delete(IdeaCoAuthor).where(IdeaCoAuthor.idea_id == idea.id))
     session.add_all(IdeaCoAuthor(idea_id=idea.id, user_id=user.id) for user in co_authors)
     session.flush()
+    if idea.status is not IdeaStatus.DRAFT:
+        _follow_all(session, idea.id, [user.id for user in co_authors])
 
 
 def _submit(session: Session, actor: User, idea: Idea, data: IdeaInput) -> None:
@@ -391,12 +393,20 @@ def edit_comment(session: Session, actor: User, comment_id: int, body: str) -> C
 def delete_comment(session: Session, actor: User, comment_id: int) -> Comment:
     """Removes the text but keeps the place in the thread (and official responses' history)."""
     comment = _own_comment(session, actor, comment_id)
-    comment.deleted_at = utcnow()
-    comment.body = ""
-    session.execute(
-        update(Idea).where(Idea.id == comment.idea_id).values(comment_count=Idea.comment_count - 1)
-    )
-    session.flush()
+    # Conditional, so a double click or a second tab removes (and uncounts) it only once.
+    removed = session.execute(
+        update(Comment)
+        .where(Comment.id == comment_id, Comment.deleted_at.is_(None))
+        .values(deleted_at=utcnow(), body="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if removed:
+        session.execute(
+            update(Idea)
+            .where(Idea.id == comment.idea_id)
+            .values(comment_count=Idea.comment_count - 1)
+        )
+    session.expire(comment)
     return comment
 
 
@@ -407,6 +417,8 @@ def mark_official_response(
     if comment is None or comment.deleted:
         raise NotFound("That comment does not exist.")
     idea = _get_idea(session, comment.idea_id, for_update=True)
+    # Read again under the idea's lock: a concurrent click may have marked it already.
+    session.refresh(comment)
     if not can_review(actor, idea):
         raise Forbidden("Only the idea's reviewers can mark an official response.")
     if comment.official:

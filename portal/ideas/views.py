@@ -303,6 +303,8 @@ def edit_comment_page(comment_id: int):
     found = queries.get_comment(db_session(), comment_id)
     if found is None:
         abort(404)
+    if found.author_id != current_user.id:
+        abort(403)
     form = CommentForm(data={"body": found.body} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:

@@ -70,3 +70,37 @@ def test_reviewers_mark_the_official_response(db, employee, make_user, make_idea
         select(Notification.message).where(Notification.user_id == employee.id)
     ).all()
     assert any("Official response" in message for message in messages)
+
+
+def test_deleting_twice_uncounts_once(db, employee, make_idea):
+    idea = make_idea(employee)
+    comment = add_comment(db, employee, idea.id, "Oops", base_url=BASE_URL)
+    db.commit()
+    delete_comment(db, employee, comment.id)
+    db.commit()
+    with pytest.raises(DomainError):
+        delete_comment(db, employee, comment.id)
+    db.rollback()
+    db.refresh(idea)
+    assert idea.comment_count == 0
+
+
+def test_only_the_writer_opens_the_edit_page(login_as, db, employee, make_user, make_idea):
+    idea = make_idea(employee)
+    comment = add_comment(db, employee, idea.id, "Mine", base_url=BASE_URL)
+    db.commit()
+    assert login_as(make_user()).get(f"/comments/{comment.id}/edit").status_code == 403
+
+
+def test_writers_edit_and_delete_from_the_page(login_as, db, employee, make_idea):
+    idea = make_idea(employee)
+    comment = add_comment(db, employee, idea.id, "Frist", base_url=BASE_URL)
+    db.commit()
+    client = login_as(employee)
+    assert "Frist" in client.get(f"/comments/{comment.id}/edit").get_data(as_text=True)
+    response = client.post(f"/comments/{comment.id}/edit", data={"body": "First"})
+    assert response.status_code == 303
+    html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "First" in html and "edited" in html
+    assert client.post(f"/comments/{comment.id}/delete").status_code == 303
+    assert "This comment was deleted." in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
