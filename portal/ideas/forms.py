@@ -65,9 +65,9 @@ class CommentForm(FlaskForm):
 class ReviewForm(FlaskForm):
     status = SelectField("Status", choices=status_choices(REVIEW_STATUSES))
     note = TextAreaField("Note", validators=[Length(max=10_000)])
-    duplicate_of = IntegerField("Original idea number (for duplicate)", validators=[Optional()])
-    owner = StringField("Owner's email (for approved)", validators=[Length(max=254)])
-    what_was_done = TextAreaField("What was done (for implemented)", validators=[LONG_TEXT])
+    duplicate_of = IntegerField("Original idea number", validators=[Optional()])
+    owner = StringField("Owner's email", validators=[Length(max=254)])
+    what_was_done = TextAreaField("What was done", validators=[LONG_TEXT])
     measure = StringField("Measure", validators=[Length(max=120)])
     unit = StringField("Unit", validators=[Length(max=40)])
     before = DecimalField("Before", validators=[Optional()], places=2)

@@ -235,3 +235,33 @@ def test_similar_ideas_appear_while_typing(login_as, employee, make_user, make_i
     assert html.lstrip().startswith('<div id="similar-ideas"')
     assert "Call back when queues are long" in html
     assert "instead" in html
+
+
+def test_a_reviewer_takes_an_idea_through_to_implemented(
+    login_as, db, employee, manager, make_idea
+):
+    idea = make_idea(employee)
+    client = login_as(manager)
+    steps = [
+        {"status": "under_review"},
+        {"status": "approved", "owner": manager.email},
+        {"status": "in_progress"},
+        {
+            "status": "implemented",
+            "what_was_done": "Added a call-back option",
+            "measure": "Average hold time",
+            "unit": "seconds",
+            "before": "1200",
+            "after": "240",
+            "measured_on": "2026-10-01",
+        },
+    ]
+    for step in steps:
+        response = client.post(f"/ideas/{idea.id}/status", data={"note": "", **step})
+        assert response.status_code == 303, response.get_data(as_text=True)
+    html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "Measured impact" in html
+    assert "1200.00 seconds" in html and "240.00 seconds" in html
+    assert "Update status" not in html
+    db.refresh(idea)
+    assert idea.status is IdeaStatus.IMPLEMENTED
