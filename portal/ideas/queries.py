@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from portal.accounts.models import Department, User
 from portal.db import utcnow
 from portal.ideas.models import (
+    VOTABLE_STATUSES,
     Campaign,
     Category,
     Comment,
@@ -323,6 +324,10 @@ class SimilarIdea:
     vote_count: int
     voted: bool
     own: bool
+
+    @property
+    def open_for_votes(self) -> bool:
+        return self.status in VOTABLE_STATUSES
 
 
 def list_similar_ideas(

@@ -221,9 +221,12 @@ def show(idea_id: int):
 
 def _vote_fragment(idea_id: int):
     page = _idea_page(idea_id)
-    card = queries.IdeaCard(page.idea, None, "", None, page.voted)
     return render(
-        "ideas/_vote.html", "ideas/_vote.html", card=card, vote_form=ActionForm(), compact=False
+        "ideas/_vote.html",
+        "ideas/_vote.html",
+        idea=page.idea,
+        voted=page.voted,
+        vote_form=ActionForm(),
     )
 
 

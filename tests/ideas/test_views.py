@@ -234,7 +234,8 @@ def test_similar_ideas_appear_while_typing(login_as, employee, make_user, make_i
     )
     assert html.lstrip().startswith('<div id="similar-ideas"')
     assert "Call back when queues are long" in html
-    assert "instead" in html
+    assert re.search(r'<form method="post" action="/ideas/\d+/vote"', html)
+    assert re.search(r"<button[^>]*>Vote<span", html)
 
 
 def test_a_reviewer_takes_an_idea_through_to_implemented(
