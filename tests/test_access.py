@@ -55,6 +55,8 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "ideas.review": ("manager", {}),
     "ideas.campaigns": ("employee", {}),
     "ideas.insights": ("employee", {}),
+    "ideas.categories": ("admin", {}),
+    "ideas.toggle_category": ("admin", {"category_id": 1}),
     "ideas.campaign": ("employee", {"campaign_id": 1}),
     "ideas.new_campaign": ("admin", {}),
     "ideas.edit_campaign": ("admin", {"campaign_id": 1}),

@@ -90,3 +90,8 @@ class CampaignForm(FlaskForm):
         self.department.choices = [SelectChoice("", "Everyone")] + [
             SelectChoice(str(department.id), department.name) for department in departments
         ]
+
+
+class CategoryForm(FlaskForm):
+    name = StringField("Category name", validators=[DataRequired("Give the category a name.")])
+    submit = SubmitField("Add category")

@@ -162,8 +162,11 @@ def list_ideas(
     return page_from_rows(rows, limit, lambda card: (getattr(card.idea, column.key), card.idea.id))
 
 
-def list_categories(session: Session) -> list[Category]:
-    return list(session.scalars(select(Category).where(Category.active).order_by(Category.name)))
+def list_categories(session: Session, *, include_retired: bool = False) -> list[Category]:
+    query = select(Category).order_by(Category.name)
+    if not include_retired:
+        query = query.where(Category.active)
+    return list(session.scalars(query))
 
 
 def list_departments(session: Session) -> list[Department]:

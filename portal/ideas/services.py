@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
@@ -624,3 +625,41 @@ def update_campaign(
     session.flush()
     record_audit(session, "campaign_updated", actor_id=actor.id, target=f"campaign:{campaign.id}")
     return campaign
+
+
+# ---------------------------------------------------------------- categories
+
+
+def add_category(session: Session, actor: User, name: str) -> Category:
+    if not actor.is_admin:
+        raise Forbidden("Only admins manage categories.")
+    name = " ".join(name.split())
+    if not 2 <= len(name) <= 80:
+        raise DomainError("Give the category a name of 2 to 80 characters.", field="name")
+    category = Category(name=name)
+    try:
+        # The unique name decides, even when two admins add the same one at once.
+        with session.begin_nested():
+            session.add(category)
+    except IntegrityError:
+        raise DomainError("That category already exists.", field="name") from None
+    record_audit(session, "category_added", actor_id=actor.id, target=f"category:{category.id}")
+    return category
+
+
+def set_category_active(session: Session, actor: User, category_id: int, active: bool) -> Category:
+    """Retired categories keep their ideas but are no longer offered for new ones."""
+    if not actor.is_admin:
+        raise Forbidden("Only admins manage categories.")
+    category = session.get(Category, category_id)
+    if category is None:
+        raise NotFound("That category does not exist.")
+    category.active = active
+    session.flush()
+    record_audit(
+        session,
+        "category_restored" if active else "category_retired",
+        actor_id=actor.id,
+        target=f"category:{category.id}",
+    )
+    return category

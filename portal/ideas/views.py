@@ -14,6 +14,7 @@ from portal.ideas import queries
 from portal.ideas.forms import (
     ActionForm,
     CampaignForm,
+    CategoryForm,
     CommentForm,
     IdeaForm,
     ReviewForm,
@@ -26,6 +27,7 @@ from portal.ideas.services import (
     IdeaInput,
     ImpactInput,
     TransitionInput,
+    add_category,
     add_comment,
     cast_vote,
     create_campaign,
@@ -33,6 +35,7 @@ from portal.ideas.services import (
     edit_comment,
     follow_idea,
     mark_official_response,
+    set_category_active,
     submit_idea,
     transition_idea,
     unfollow_idea,
@@ -534,3 +537,32 @@ def insights():
     )
     start, end = min(start, end), max(start, end)
     return render("ideas/insights.html", insights=get_insights(db_session(), start, end))
+
+
+@bp.route("/ideas/categories", methods=["GET", "POST"])
+@admin_required
+def categories():
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            added = add_category(db_session(), current_user, form.name.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(f"Category “{added.name}” added.", "success")
+            return redirect_to(url_for("ideas.categories"))
+    return render(
+        "ideas/categories.html",
+        form=form,
+        categories=queries.list_categories(db_session(), include_retired=True),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/ideas/categories/<int:category_id>/active")
+@admin_required
+def toggle_category(category_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    set_category_active(db_session(), current_user, category_id, request.form.get("active") == "1")
+    return redirect_to(url_for("ideas.categories"))
