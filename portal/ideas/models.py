@@ -13,6 +13,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -259,6 +260,11 @@ class IdeaEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User] = relationship(lazy="raise")
+
+
+@event.listens_for(IdeaEvent, "before_update")
+def _events_are_immutable(*_args: object) -> None:
+    raise ValueError("An idea's timeline is append-only: events are never changed.")
 
 
 class Impact(Base):

@@ -166,3 +166,11 @@ def test_a_duplicate_must_name_a_real_original(db, employee, make_idea, reviewer
     with pytest.raises(DomainError) as caught:
         move(db, reviewer, idea, IdeaStatus.DUPLICATE, duplicate_of_id=original_id)
     assert caught.value.field == "duplicate_of"
+
+
+def test_timeline_events_cannot_be_changed(db, employee, make_idea):
+    make_idea(employee)
+    event = db.scalars(select(IdeaEvent)).one()
+    event.note = "rewritten history"
+    with pytest.raises(ValueError, match="append-only"):
+        db.flush()

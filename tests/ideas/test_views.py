@@ -266,3 +266,11 @@ def test_a_reviewer_takes_an_idea_through_to_implemented(
     assert "Update status" not in html
     db.refresh(idea)
     assert idea.status is IdeaStatus.IMPLEMENTED
+
+
+def test_going_back_to_a_pushed_feed_url_gets_the_whole_page(login_as, employee):
+    response = login_as(employee).get(
+        "/ideas?sort=top",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.get_data(as_text=True)
