@@ -172,8 +172,7 @@ def _apply_input(session: Session, idea: Idea, author: User, data: IdeaInput) ->
         _follow_all(session, idea.id, [user.id for user in co_authors])
 
 
-def _submit(session: Session, actor: User, idea: Idea, data: IdeaInput) -> None:
-    _check_complete(data)
+def _submit(session: Session, actor: User, idea: Idea) -> None:
     now = utcnow()
     idea.status = IdeaStatus.SUBMITTED
     idea.submitted_at = now
@@ -204,7 +203,7 @@ def submit_idea(session: Session, actor: User, data: IdeaInput, *, draft: bool =
     session.add(idea)
     _apply_input(session, idea, actor, data)
     if not draft:
-        _submit(session, actor, idea, data)
+        _submit(session, actor, idea)
     return idea
 
 
@@ -217,11 +216,11 @@ def update_idea(
         raise Forbidden("Only the author can edit this idea.")
     if idea.status not in EDITABLE_STATUSES:
         raise Conflict("Review has started, so the idea can no longer be edited.")
-    if submit and idea.status is IdeaStatus.DRAFT:
+    if submit or idea.status is not IdeaStatus.DRAFT:
         _check_complete(data)
     _apply_input(session, idea, actor, data)
     if submit and idea.status is IdeaStatus.DRAFT:
-        _submit(session, actor, idea, data)
+        _submit(session, actor, idea)
     elif idea.status is not IdeaStatus.DRAFT:
         idea.last_activity_at = utcnow()
     session.flush()
@@ -231,7 +230,8 @@ def update_idea(
 def _get_idea(session: Session, idea_id: int, *, for_update: bool = False) -> Idea:
     query = select(Idea).where(Idea.id == idea_id)
     if for_update:
-        query = query.with_for_update()
+        # Re-read under the lock even if this session already holds the row.
+        query = query.with_for_update().execution_options(populate_existing=True)
     idea = session.scalars(query).one_or_none()
     if idea is None:
         raise NotFound("That idea does not exist.")
@@ -326,7 +326,7 @@ def _follower_ids(session: Session, idea_id: int) -> list[int]:
     return list(session.scalars(select(Follow.user_id).where(Follow.idea_id == idea_id)))
 
 
-# ---------------------------------------------------------------- comments
+# ---------------------------------------------------------------- who reviews
 
 
 def can_review(user: User, idea: Idea) -> bool:
@@ -340,8 +340,7 @@ def can_review(user: User, idea: Idea) -> bool:
     )
 
 
-def _touch(session: Session, idea_id: int) -> None:
-    session.execute(update(Idea).where(Idea.id == idea_id).values(last_activity_at=utcnow()))
+# ---------------------------------------------------------------- comments
 
 
 def add_comment(
@@ -455,7 +454,7 @@ def _check_transition(idea: Idea, change: TransitionInput) -> None:
         raise DomainError("Tell the author why the idea is declined.", field="note")
 
 
-def _merge_into_original(session: Session, actor: User, idea: Idea, original_id: int | None):
+def _merge_into_original(session: Session, idea: Idea, original_id: int | None) -> None:
     if original_id is None:
         raise DomainError("Give the number of the original idea.", field="duplicate_of")
     if original_id == idea.id:
@@ -534,7 +533,7 @@ def transition_idea(
         raise Forbidden("Only the idea's reviewers can change its status.")
     _check_transition(idea, change)
     if change.to_status is IdeaStatus.DUPLICATE:
-        _merge_into_original(session, actor, idea, change.duplicate_of_id)
+        _merge_into_original(session, idea, change.duplicate_of_id)
     elif change.to_status is IdeaStatus.APPROVED:
         _assign_owner(session, idea, change.owner_email)
     elif change.to_status is IdeaStatus.IMPLEMENTED:

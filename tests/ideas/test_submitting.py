@@ -87,3 +87,12 @@ def test_editing_stops_once_review_starts(db, employee, make_idea, category):
     db.commit()
     with pytest.raises(Conflict):
         update_idea(db, employee, idea.id, complete_input(category, "Changed after review"))
+
+
+def test_a_submitted_idea_stays_complete_when_edited(db, employee, make_idea, category):
+    idea = make_idea(employee)
+    with pytest.raises(DomainError) as caught:
+        update_idea(db, employee, idea.id, complete_input(category, problem=""))
+    assert caught.value.field == "problem"
+    update_idea(db, employee, idea.id, complete_input(category, "A sharper title"))
+    assert idea.title == "A sharper title"
