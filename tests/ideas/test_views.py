@@ -274,3 +274,16 @@ def test_going_back_to_a_pushed_feed_url_gets_the_whole_page(login_as, employee)
         headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
     )
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_the_author_edits_a_draft_then_submits_it(login_as, db, employee, category, make_idea):
+    idea = make_idea(employee, "Rough draft title", draft=True)
+    client = login_as(employee)
+    html = client.get(f"/ideas/{idea.id}/edit").get_data(as_text=True)
+    assert 'value="Rough draft title"' in html and "Save draft" in html
+    response = client.post(f"/ideas/{idea.id}/edit", data=form_for(category, title="Final title"))
+    assert response.status_code == 303
+    db.refresh(idea)
+    assert (idea.title, idea.status) == ("Final title", IdeaStatus.SUBMITTED)
+    html = client.get(f"/ideas/{idea.id}/edit").get_data(as_text=True)
+    assert "Save changes" in html and "Save draft" not in html
