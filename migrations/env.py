@@ -5,6 +5,7 @@ from alembic import context
 import portal.models  # noqa: F401 - registers every table on the metadata
 from portal.config import default_sqlite_url
 from portal.db import Base, make_engine
+from portal.migrate import include_name
 
 config = context.config
 
@@ -26,6 +27,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

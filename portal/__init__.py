@@ -12,6 +12,7 @@ from portal import db
 from portal.config import config_from_environment
 from portal.errors import register_error_handlers
 from portal.extensions import csrf, htmx, limiter, login_manager
+from portal.markdown import render_markdown
 from portal.web import add_security_headers
 
 
@@ -32,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "basic"
 
+    app.jinja_env.filters["markdown"] = render_markdown
     register_blueprints(app)
     register_error_handlers(app)
     add_security_headers(app)
@@ -46,9 +48,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.admin.views import bp as admin_bp
     from portal.home import bp as home_bp
+    from portal.ideas.views import bp as ideas_bp
     from portal.notifications.views import bp as notifications_bp
 
-    for blueprint in (home_bp, accounts_bp, admin_bp, notifications_bp):
+    for blueprint in (home_bp, accounts_bp, admin_bp, notifications_bp, ideas_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,1 @@
+"""Ideas: submit, find, vote, discuss, review and implement customer-experience ideas."""

@@ -1,0 +1,444 @@
+"""Read-only queries for the idea pages, each in a fixed number of statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union,
+)
+from sqlalchemy.orm import Session, aliased
+
+from portal.accounts.models import Department, User
+from portal.db import utcnow
+from portal.ideas.models import (
+    VOTABLE_STATUSES,
+    Campaign,
+    Category,
+    Comment,
+    CustomerChannel,
+    Follow,
+    Idea,
+    IdeaCoAuthor,
+    IdeaEvent,
+    IdeaStatus,
+    Impact,
+    Vote,
+)
+from portal.ideas.search import matches_search
+from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, can_review
+from portal.pagination import Page, decode_cursor, page_from_rows
+
+
+class Sort(StrEnum):
+    TRENDING = "trending"
+    TOP = "top"
+    NEWEST = "newest"
+    UPDATED = "updated"
+
+    @property
+    def label(self) -> str:
+        return SORT_LABELS[self]
+
+
+SORT_LABELS = {
+    Sort.TRENDING: "Trending",
+    Sort.TOP: "Top",
+    Sort.NEWEST: "Newest",
+    Sort.UPDATED: "Recently updated",
+}
+SORT_COLUMNS = {
+    Sort.TRENDING: Idea.hot_score,
+    Sort.TOP: Idea.vote_count,
+    Sort.NEWEST: Idea.created_at,
+    Sort.UPDATED: Idea.last_activity_at,
+}
+DATETIME_SORTS = (Idea.created_at, Idea.last_activity_at)
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    sort: Sort = Sort.TRENDING
+    search: str = ""
+    status: IdeaStatus | None = None
+    category_id: int | None = None
+    channel: CustomerChannel | None = None
+    department_id: int | None = None
+    campaign_id: int | None = None
+    mine: bool = False
+    voted: bool = False
+
+
+@dataclass(frozen=True)
+class IdeaCard:
+    idea: Idea
+    category: str | None
+    author: str
+    department: str | None
+    voted: bool
+
+    @property
+    def id(self) -> int:
+        return self.idea.id
+
+
+def _voted_by(user_id: int) -> ColumnElement[bool]:
+    return exists().where(Vote.idea_id == Idea.id, Vote.voter_id == user_id)
+
+
+def _is_mine(user_id: int) -> ColumnElement[bool]:
+    return or_(
+        Idea.author_id == user_id,
+        exists().where(IdeaCoAuthor.idea_id == Idea.id, IdeaCoAuthor.user_id == user_id),
+    )
+
+
+def _filtered(
+    session: Session, query: Select[Any], viewer_id: int, filters: FeedFilters
+) -> Select[Any]:
+    if filters.mine:
+        # The author's own drafts show only here.
+        query = query.where(_is_mine(viewer_id))
+    else:
+        query = query.where(Idea.status != IdeaStatus.DRAFT)
+    if filters.voted:
+        query = query.where(_voted_by(viewer_id))
+    conditions = [
+        (filters.status, Idea.status),
+        (filters.category_id, Idea.category_id),
+        (filters.channel, Idea.channel),
+        (filters.department_id, Idea.department_id),
+        (filters.campaign_id, Idea.campaign_id),
+    ]
+    for value, column in conditions:
+        if value is not None:
+            query = query.where(column == value)
+    search = matches_search(session, filters.search)
+    if search is not None:
+        query = query.where(search)
+    return query
+
+
+def _after_key(column: Any, key: list[Any]) -> ColumnElement[bool]:
+    value = datetime.fromisoformat(key[0]) if column in DATETIME_SORTS else key[0]
+    return tuple_(column, Idea.id) < tuple_(literal(value, column.type), literal(key[1]))
+
+
+def list_ideas(
+    session: Session,
+    viewer_id: int,
+    filters: FeedFilters,
+    *,
+    cursor: str | None = None,
+    limit: int = 25,
+) -> Page[IdeaCard]:
+    """The feed: one statement a page, whatever the filters."""
+    column = SORT_COLUMNS[filters.sort]
+    query = (
+        select(Idea, Category.name, User.display_name, Department.name, _voted_by(viewer_id))
+        .join(User, Idea.author_id == User.id)
+        .outerjoin(Category, Idea.category_id == Category.id)
+        .outerjoin(Department, Idea.department_id == Department.id)
+        .order_by(column.desc(), Idea.id.desc())
+        .limit(limit + 1)
+    )
+    query = _filtered(session, query, viewer_id, filters)
+    key = decode_cursor(cursor, 2)
+    if key is not None:
+        query = query.where(_after_key(column, key))
+    rows = [IdeaCard(*row) for row in session.execute(query)]
+    return page_from_rows(rows, limit, lambda card: (getattr(card.idea, column.key), card.idea.id))
+
+
+def list_categories(session: Session, *, include_retired: bool = False) -> list[Category]:
+    query = select(Category).order_by(Category.name)
+    if not include_retired:
+        query = query.where(Category.active)
+    return list(session.scalars(query))
+
+
+def list_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.name)))
+
+
+@dataclass(frozen=True)
+class IdeaPage:
+    idea: Idea
+    co_authors: list[User]
+    comments: list[Comment]
+    events: list[IdeaEvent]
+    impacts: list[Impact]
+    voted: bool
+    following: bool
+    reviewer: bool
+    editable: bool
+    next_statuses: list[IdeaStatus]
+
+
+def get_idea_page(session: Session, viewer: User, idea_id: int) -> IdeaPage | None:
+    """An idea with everything its page shows, in five statements."""
+    author, owner, original = aliased(User), aliased(User), aliased(Idea)
+    row = session.execute(
+        select(
+            Idea,
+            author,
+            owner,
+            Category,
+            Department,
+            original,
+            _voted_by(viewer.id),
+            exists().where(Follow.idea_id == Idea.id, Follow.user_id == viewer.id),
+            Campaign,
+        )
+        .join(author, Idea.author_id == author.id)
+        .outerjoin(Campaign, Idea.campaign_id == Campaign.id)
+        .outerjoin(owner, Idea.owner_id == owner.id)
+        .outerjoin(Category, Idea.category_id == Category.id)
+        .outerjoin(Department, Idea.department_id == Department.id)
+        .outerjoin(original, Idea.duplicate_of_id == original.id)
+        .where(Idea.id == idea_id)
+    ).first()
+    if row is None:
+        return None
+    idea = row[0]
+    if idea.status is IdeaStatus.DRAFT and idea.author_id != viewer.id:
+        return None
+    _attach(idea, author=row[1], owner=row[2], category=row[3], department=row[4])
+    _attach(idea, duplicate_of=row[5], campaign=row[8])
+    co_authors = list(
+        session.scalars(
+            select(User)
+            .join(IdeaCoAuthor, IdeaCoAuthor.user_id == User.id)
+            .where(IdeaCoAuthor.idea_id == idea_id)
+            .order_by(User.display_name)
+        )
+    )
+    comments = _with_author(
+        session.execute(
+            select(Comment, User)
+            .join(User, Comment.author_id == User.id)
+            .where(Comment.idea_id == idea_id)
+            .order_by(Comment.id)
+        )
+    )
+    events = _with_author(
+        session.execute(
+            select(IdeaEvent, User)
+            .join(User, IdeaEvent.actor_id == User.id)
+            .where(IdeaEvent.idea_id == idea_id)
+            .order_by(IdeaEvent.id)
+        ),
+        attribute="actor",
+    )
+    impacts = list(
+        session.scalars(select(Impact).where(Impact.idea_id == idea_id).order_by(Impact.id))
+    )
+    reviewer = idea.status is not IdeaStatus.DRAFT and can_review(viewer, idea)
+    next_statuses = [status for status in REVIEW_STATUSES if status in TRANSITIONS[idea.status]]
+    return IdeaPage(
+        idea,
+        co_authors,
+        comments,
+        events,
+        impacts,
+        voted=row[6],
+        following=row[7],
+        reviewer=reviewer,
+        editable=idea.author_id == viewer.id and idea.status in EDITABLE_STATUSES,
+        next_statuses=next_statuses,
+    )
+
+
+def _attach(obj: Any, **related: Any) -> None:
+    """Fill lazy="raise" relationships with rows loaded by a join, without new queries."""
+    for name, value in related.items():
+        obj.__dict__[name] = value
+
+
+def _with_author(rows: Any, attribute: str = "author") -> list[Any]:
+    items = []
+    for item, person in rows:
+        _attach(item, **{attribute: person})
+        items.append(item)
+    return items
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    idea: Idea
+    author: str
+    department: str | None
+    waiting: timedelta
+    overdue: bool
+
+
+def list_review_queue(
+    session: Session,
+    reviewer: User,
+    *,
+    target_days: int,
+    cursor: str | None = None,
+    limit: int = 25,
+) -> Page[QueueItem]:
+    """Ideas waiting for this reviewer, oldest first, one statement a page."""
+    query = (
+        select(Idea, User.display_name, Department.name)
+        .join(User, Idea.author_id == User.id)
+        .outerjoin(Department, Idea.department_id == Department.id)
+        .where(Idea.status.in_([IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW]))
+        .order_by(Idea.submitted_at, Idea.id)
+        .limit(limit + 1)
+    )
+    if not reviewer.is_admin:
+        query = query.where(Idea.department_id == reviewer.department_id)
+    key = decode_cursor(cursor, 2)
+    if key is not None:
+        after = tuple_(Idea.submitted_at, Idea.id) > tuple_(
+            literal(datetime.fromisoformat(key[0]), Idea.submitted_at.type), literal(key[1])
+        )
+        query = query.where(after)
+    now = utcnow()
+    target = timedelta(days=target_days)
+    items = []
+    for idea, author, department in session.execute(query):
+        waiting = now - idea.submitted_at
+        overdue = idea.first_response_at is None and waiting > target
+        items.append(QueueItem(idea, author, department, waiting, overdue))
+    return page_from_rows(items, limit, lambda item: (item.idea.submitted_at, item.idea.id))
+
+
+@dataclass(frozen=True)
+class SimilarIdea:
+    id: int
+    title: str
+    status: IdeaStatus
+    vote_count: int
+    voted: bool
+    own: bool
+
+    @property
+    def open_for_votes(self) -> bool:
+        return self.status in VOTABLE_STATUSES
+
+
+def list_similar_ideas(
+    session: Session, viewer_id: int, title: str, limit: int = 5
+) -> list[SimilarIdea]:
+    """Submitted ideas sharing words with a title being typed, most voted first."""
+    search = matches_search(session, title)
+    if search is None or len(title.strip()) < 4:
+        return []
+    rows = session.execute(
+        select(Idea.id, Idea.title, Idea.status, Idea.vote_count, _voted_by(viewer_id))
+        .where(search, Idea.status != IdeaStatus.DRAFT, Idea.status != IdeaStatus.DUPLICATE)
+        .add_columns(Idea.author_id == viewer_id)
+        .order_by(Idea.vote_count.desc(), Idea.id.desc())
+        .limit(limit)
+    )
+    return [SimilarIdea(*row) for row in rows]
+
+
+def get_comment(session: Session, comment_id: int) -> Comment | None:
+    comment = session.get(Comment, comment_id)
+    return None if comment is None or comment.deleted else comment
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    campaign: Campaign
+    department: str | None
+    idea_count: int
+
+
+def _idea_counts():
+    return (
+        select(Idea.campaign_id, func.count().label("ideas"))
+        .where(Idea.campaign_id.is_not(None), Idea.status != IdeaStatus.DRAFT)
+        .group_by(Idea.campaign_id)
+        .subquery()
+    )
+
+
+def list_campaigns(session: Session) -> list[CampaignRow]:
+    """Every campaign, newest first, with its number of ideas, in one statement."""
+    counts = _idea_counts()
+    rows = session.execute(
+        select(Campaign, Department.name, func.coalesce(counts.c.ideas, 0))
+        .outerjoin(Department, Campaign.department_id == Department.id)
+        .outerjoin(counts, counts.c.campaign_id == Campaign.id)
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    )
+    return [CampaignRow(*row) for row in rows]
+
+
+def list_open_campaigns(session: Session, user: User) -> list[Campaign]:
+    """Campaigns this person can submit to today."""
+    today = utcnow().date()
+    return list(
+        session.scalars(
+            select(Campaign)
+            .where(
+                Campaign.starts_on <= today,
+                Campaign.ends_on >= today,
+                or_(Campaign.department_id.is_(None), Campaign.department_id == user.department_id),
+            )
+            .order_by(Campaign.ends_on, Campaign.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CampaignNumbers:
+    ideas: int
+    votes: int
+    participants: int
+    implemented: int
+
+
+@dataclass(frozen=True)
+class CampaignPage:
+    campaign: Campaign
+    department: str | None
+    numbers: CampaignNumbers
+
+
+def get_campaign(session: Session, campaign_id: int) -> CampaignPage | None:
+    """A campaign and its own numbers, in two statements."""
+    row = session.execute(
+        select(Campaign, Department.name)
+        .outerjoin(Department, Campaign.department_id == Department.id)
+        .where(Campaign.id == campaign_id)
+    ).first()
+    if row is None:
+        return None
+    in_campaign = and_(Idea.campaign_id == campaign_id, Idea.status != IdeaStatus.DRAFT)
+    people = union(
+        select(Idea.author_id.label("person")).where(in_campaign),
+        select(Vote.voter_id).join(Idea, Vote.idea_id == Idea.id).where(in_campaign),
+    ).subquery()
+    numbers = session.execute(
+        select(
+            select(func.count()).select_from(Idea).where(in_campaign).scalar_subquery(),
+            select(func.coalesce(func.sum(Idea.vote_count), 0))
+            .where(in_campaign)
+            .scalar_subquery(),
+            select(func.count()).select_from(people).scalar_subquery(),
+            select(func.count())
+            .select_from(Idea)
+            .where(in_campaign, Idea.status == IdeaStatus.IMPLEMENTED)
+            .scalar_subquery(),
+        )
+    ).one()
+    return CampaignPage(row[0], row[1], CampaignNumbers(*numbers))

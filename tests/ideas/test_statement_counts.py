@@ -1,0 +1,64 @@
+"""The feed, an idea page and the review queue cost the same SQL with few or many rows."""
+
+from __future__ import annotations
+
+from portal.accounts.models import Role
+from portal.ideas.services import add_comment, cast_vote
+from tests.ideas.conftest import BASE_URL
+
+
+def add_ideas(db, make_idea, author, voters, count: int) -> list:
+    ideas = [make_idea(author, f"Idea number {number}") for number in range(count)]
+    for idea in ideas[:10]:
+        for voter in voters:
+            cast_vote(db, voter, idea.id)
+    db.commit()
+    return ideas
+
+
+def statements_for(client, count_statements, url: str) -> int:
+    with count_statements() as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.count
+
+
+def test_the_feed_costs_the_same_with_5_or_60_ideas(
+    db, login_as, make_user, make_idea, employee, count_statements
+):
+    voters = [make_user() for _ in range(3)]
+    client = login_as(voters[0])
+    add_ideas(db, make_idea, employee, voters, 5)
+    few = statements_for(client, count_statements, "/ideas?sort=top")
+    add_ideas(db, make_idea, employee, voters, 55)
+    many = statements_for(client, count_statements, "/ideas?sort=top")
+    assert few == many
+
+
+def test_the_review_queue_costs_the_same_with_5_or_60_ideas(
+    db, login_as, make_idea, employee, manager, count_statements
+):
+    client = login_as(manager)
+    add_ideas(db, make_idea, employee, [], 5)
+    few = statements_for(client, count_statements, "/ideas/review")
+    add_ideas(db, make_idea, employee, [], 55)
+    many = statements_for(client, count_statements, "/ideas/review")
+    assert few == many
+
+
+def test_an_idea_page_costs_the_same_with_few_or_many_comments_and_votes(
+    db, login_as, make_user, make_idea, employee, count_statements
+):
+    idea = make_idea(employee)
+    reviewer = make_user(role=Role.MANAGER)
+    client = login_as(reviewer)
+    add_comment(db, employee, idea.id, "First", base_url=BASE_URL)
+    db.commit()
+    few = statements_for(client, count_statements, f"/ideas/{idea.id}")
+    for number in range(30):
+        person = make_user()
+        cast_vote(db, person, idea.id)
+        add_comment(db, person, idea.id, f"Comment {number}", base_url=BASE_URL)
+    db.commit()
+    many = statements_for(client, count_statements, f"/ideas/{idea.id}")
+    assert few == many
