@@ -73,6 +73,7 @@ class BaseConfig:
         self.INVITATION_DAYS = _env_int("PORTAL_INVITATION_DAYS", 7)
         self.PAGE_SIZE = _env_int("PORTAL_PAGE_SIZE", 25)
         self.PROXY_COUNT = _env_int("PORTAL_PROXY_COUNT", 0)
+        self.NOMINATION_MONTHLY_LIMIT = _env_int("PORTAL_NOMINATION_MONTHLY_LIMIT", 10)
 
 
 class DevelopmentConfig(BaseConfig):

@@ -4,5 +4,30 @@ from portal.accounts.models import Department, InvitationToken, User
 from portal.audit import AuditEntry
 from portal.mail import OutboxMessage
 from portal.notifications.models import Notification
+from portal.recognition.models import (
+    ApprovalStep,
+    Award,
+    IntegrityFlag,
+    Nomination,
+    NominationEvent,
+    NominationTrait,
+    PointsLedgerEntry,
+    ReviewCycle,
+)
 
-__all__ = ["AuditEntry", "Department", "InvitationToken", "Notification", "OutboxMessage", "User"]
+__all__ = [
+    "ApprovalStep",
+    "AuditEntry",
+    "Award",
+    "Department",
+    "IntegrityFlag",
+    "InvitationToken",
+    "Nomination",
+    "NominationEvent",
+    "NominationTrait",
+    "Notification",
+    "OutboxMessage",
+    "PointsLedgerEntry",
+    "ReviewCycle",
+    "User",
+]
