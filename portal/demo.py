@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, Role, User
 from portal.accounts.passwords import hash_password
+from portal.recognition.demo import load_recognition_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo password, see README
 
@@ -198,4 +199,5 @@ def load_demo_data(session: Session) -> int:
         users[person.email] = user
         session.add(user)
     session.flush()
+    load_recognition_demo(session)
     return len(users)

@@ -38,6 +38,19 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "admin.import_users": ("admin", {}),
     "admin.confirm_import": ("admin", {}),
     "admin.audit": ("admin", {}),
+    "recognition.wall": ("employee", {}),
+    "recognition.nominate_colleague": ("employee", {}),
+    "recognition.colleagues": ("employee", {}),
+    "recognition.approvals": ("employee", {}),
+    "recognition.decide": ("employee", {"nomination_id": 1}),
+    "recognition.sent": ("employee", {}),
+    "recognition.resubmit": ("employee", {"nomination_id": 1}),
+    "recognition_admin.awards": ("admin", {}),
+    "recognition_admin.new_award": ("admin", {}),
+    "recognition_admin.edit_award": ("admin", {"award_id": 1}),
+    "recognition_admin.award_active": ("admin", {"award_id": 1}),
+    "recognition_admin.integrity_flags": ("admin", {}),
+    "recognition_admin.resolve_flag": ("admin", {"nomination_id": 1}),
 }
 
 
