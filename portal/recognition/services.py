@@ -321,9 +321,7 @@ def _approvers_at(session: Session, nomination_id: int, level: int) -> list[int]
     )
 
 
-def _ask_approvers(
-    session: Session, nomination: Nomination, approver_ids: list[int], base_url: str
-) -> None:
+def _ask_approvers(session: Session, approver_ids: list[int], base_url: str) -> None:
     notify(
         session,
         approver_ids,
@@ -390,7 +388,7 @@ def _create_nomination(
     )
     session.flush()
     if status is Status.PENDING:
-        _ask_approvers(session, nomination, levels[0], base_url)
+        _ask_approvers(session, levels[0], base_url)
     return nomination
 
 
@@ -521,9 +519,7 @@ def _approve(
             note,
             next_level=next_level,
         )
-        _ask_approvers(
-            session, nomination, _approvers_at(session, nomination.id, next_level), base_url
-        )
+        _ask_approvers(session, _approvers_at(session, nomination.id, next_level), base_url)
         return
     _grant_award(session, nomination, actor.id, "approved", note, base_url)
 
@@ -605,7 +601,6 @@ def resubmit_nomination(
     move_nomination(session, nomination, actor.id, Status.PENDING, "resubmitted")
     _ask_approvers(
         session,
-        nomination,
         _approvers_at(session, nomination.id, nomination.current_level),
         base_url,
     )
@@ -646,7 +641,6 @@ def resolve_flags(
         move_nomination(session, nomination, admin.id, Status.PENDING, "flag_cleared", note)
         _ask_approvers(
             session,
-            nomination,
             _approvers_at(session, nomination.id, nomination.current_level),
             base_url,
         )
