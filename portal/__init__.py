@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.recognition.admin_views import bp as recognition_admin_bp
     from portal.recognition.views import bp as recognition_bp
+    from portal.reviews.views import bp as reviews_bp
 
     for blueprint in (
         home_bp,
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         recognition_bp,
         recognition_admin_bp,
+        reviews_bp,
     ):
         app.register_blueprint(blueprint)
 

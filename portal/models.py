@@ -14,6 +14,7 @@ from portal.recognition.models import (
     PointsLedgerEntry,
     ReviewCycle,
 )
+from portal.reviews.models import ReviewPacket
 
 __all__ = [
     "ApprovalStep",
@@ -29,5 +30,6 @@ __all__ = [
     "OutboxMessage",
     "PointsLedgerEntry",
     "ReviewCycle",
+    "ReviewPacket",
     "User",
 ]

@@ -51,6 +51,12 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "recognition_admin.award_active": ("admin", {"award_id": 1}),
     "recognition_admin.integrity_flags": ("admin", {}),
     "recognition_admin.resolve_flag": ("admin", {"nomination_id": 1}),
+    "reviews.index": ("employee", {}),
+    "reviews.packet": ("employee", {"cycle_id": 1, "user_id": 1}),
+    "reviews.export_csv": ("admin", {"cycle_id": 1}),
+    "reviews.export_json": ("admin", {"cycle_id": 1}),
+    "reviews.cycles": ("admin", {}),
+    "reviews.close": ("admin", {"cycle_id": 1}),
 }
 
 

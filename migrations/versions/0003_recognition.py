@@ -1,4 +1,4 @@
-"""recognition: awards, review cycles, nominations, approvals, flags, points
+"""recognition: awards, review cycles, nominations, approvals, flags, points, review packets
 
 Revision ID: 0003
 Revises: 0001
@@ -372,9 +372,37 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_points_ledger_user_created", ["user_id", "created_at"], unique=False
         )
+    op.create_table(
+        "review_packets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cycle_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("frozen_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cycle_id"],
+            ["review_cycles.id"],
+            name=op.f("fk_review_packets_cycle_id_review_cycles"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_review_packets_user_id_users"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_packets")),
+        sa.UniqueConstraint("cycle_id", "user_id", name=op.f("uq_review_packets_cycle_id_user_id")),
+    )
+    with op.batch_alter_table("review_packets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_packets_user_id"), ["user_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("review_packets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_packets_user_id"))
+
+    op.drop_table("review_packets")
     with op.batch_alter_table("points_ledger", schema=None) as batch_op:
         batch_op.drop_index("ix_points_ledger_user_created")
 
