@@ -46,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.admin.views import bp as admin_bp
     from portal.home import bp as home_bp
+    from portal.leaderboards.views import bp as leaderboards_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.recognition.admin_views import bp as recognition_admin_bp
     from portal.recognition.views import bp as recognition_bp
@@ -59,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
         recognition_bp,
         recognition_admin_bp,
         reviews_bp,
+        leaderboards_bp,
     ):
         app.register_blueprint(blueprint)
 

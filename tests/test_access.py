@@ -57,6 +57,10 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "reviews.export_json": ("admin", {"cycle_id": 1}),
     "reviews.cycles": ("admin", {}),
     "reviews.close": ("admin", {"cycle_id": 1}),
+    "leaderboards.leaderboards": ("admin", {}),
+    "leaderboards.leaderboards_csv": ("admin", {}),
+    "leaderboards.equity_view": ("admin", {}),
+    "leaderboards.team_gaps": ("manager", {}),
 }
 
 
