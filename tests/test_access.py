@@ -45,6 +45,7 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "recognition.decide": ("employee", {"nomination_id": 1}),
     "recognition.sent": ("employee", {}),
     "recognition.resubmit": ("employee", {"nomination_id": 1}),
+    "recognition.withdraw": ("employee", {"nomination_id": 1}),
     "recognition_admin.awards": ("admin", {}),
     "recognition_admin.new_award": ("admin", {}),
     "recognition_admin.edit_award": ("admin", {"award_id": 1}),

@@ -92,3 +92,7 @@ class AwardForm(FlaskForm):
 class FlagResolutionForm(FlaskForm):
     resolution = HiddenField()
     reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)])
+
+
+class WithdrawForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])

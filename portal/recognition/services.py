@@ -48,9 +48,16 @@ FLAGS_LINK = "/admin/integrity-flags"
 Status = NominationStatus
 TRANSITIONS: dict[NominationStatus, frozenset[NominationStatus]] = {
     Status.PENDING: frozenset(
-        {Status.PENDING, Status.FLAGGED, Status.RETURNED, Status.APPROVED, Status.REJECTED}
+        {
+            Status.PENDING,
+            Status.FLAGGED,
+            Status.RETURNED,
+            Status.APPROVED,
+            Status.REJECTED,
+            Status.WITHDRAWN,
+        }
     ),
-    Status.FLAGGED: frozenset({Status.PENDING, Status.APPROVED, Status.REJECTED}),
+    Status.FLAGGED: frozenset({Status.PENDING, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
     Status.RETURNED: frozenset({Status.PENDING, Status.WITHDRAWN}),
     Status.APPROVED: frozenset(),
     Status.REJECTED: frozenset(),
@@ -99,15 +106,21 @@ def move_nomination(
     note: str = "",
     *,
     next_level: int | None = None,
+    **changes: object,
 ) -> None:
     """The only way a nomination changes state: a conditional update plus an event row.
 
     The update only matches the version this request read, so of two people deciding at
-    once exactly one wins; the other gets AlreadyDecided.
+    once exactly one wins; the other gets AlreadyDecided and has written nothing. Other
+    column changes that belong to the same step travel in `changes`, under the same guard.
     """
     if to_status not in TRANSITIONS[nomination.status]:
         raise AlreadyDecided()
-    values: dict[str, object] = {"status": to_status, "version": nomination.version + 1}
+    values: dict[str, object] = {
+        **changes,
+        "status": to_status,
+        "version": nomination.version + 1,
+    }
     if next_level is not None:
         values["current_level"] = next_level
     if to_status in FINAL_STATUSES:
@@ -455,9 +468,15 @@ def _approver_was_nominated_by_nominee(session: Session, approver_id: int, nomin
 
 
 def _grant_award(
-    session: Session, nomination: Nomination, actor_id: int, action: str, note: str, base_url: str
+    session: Session,
+    nomination: Nomination,
+    actor_id: int,
+    action: str,
+    note: str,
+    base_url: str,
+    **changes: object,
 ) -> None:
-    move_nomination(session, nomination, actor_id, Status.APPROVED, action, note)
+    move_nomination(session, nomination, actor_id, Status.APPROVED, action, note, **changes)
     award = session.get(Award, nomination.awarded_award_id or nomination.award_id)
     nominee = session.get(User, nomination.nominee_id)
     assert award is not None and nominee is not None
@@ -524,7 +543,7 @@ def _approve(
     _grant_award(session, nomination, actor.id, "approved", note, base_url)
 
 
-def _choose_lower_award(session: Session, nomination: Nomination, award_id: int | None) -> None:
+def _lower_award_id(session: Session, nomination: Nomination, award_id: int | None) -> int:
     nominated = session.get(Award, nomination.award_id)
     lower = session.get(Award, award_id) if award_id else None
     if (
@@ -534,8 +553,7 @@ def _choose_lower_award(session: Session, nomination: Nomination, award_id: int 
         or lower.tier.rank >= nominated.tier.rank
     ):
         raise DomainError("Choose an active award of a lower tier.", field="lower_award")
-    nomination.awarded_award_id = lower.id
-    session.flush()
+    return lower.id
 
 
 def _require_reason(reason: str) -> str:
@@ -578,8 +596,16 @@ def decide_nomination(
             base_url,
         )
     elif decision is Decision.APPROVE_LOWER:
-        _choose_lower_award(session, nomination, lower_award_id)
-        _grant_award(session, nomination, actor.id, "approved_lower_tier", reason.strip(), base_url)
+        lower_id = _lower_award_id(session, nomination, lower_award_id)
+        _grant_award(
+            session,
+            nomination,
+            actor.id,
+            "approved_lower_tier",
+            reason.strip(),
+            base_url,
+            awarded_award_id=lower_id,
+        )
     else:
         _approve(session, actor, nomination, reason.strip(), base_url)
     return nomination
@@ -596,14 +622,27 @@ def resubmit_nomination(
         raise AlreadyDecided()
     if not citation.strip():
         raise DomainError("Say what they did for the customer.", field="citation")
-    nomination.citation = citation.strip()
-    session.flush()
-    move_nomination(session, nomination, actor.id, Status.PENDING, "resubmitted")
+    move_nomination(
+        session, nomination, actor.id, Status.PENDING, "resubmitted", citation=citation.strip()
+    )
     _ask_approvers(
         session,
         _approvers_at(session, nomination.id, nomination.current_level),
         base_url,
     )
+    return nomination
+
+
+def withdraw_nomination(
+    session: Session, actor: User, nomination_id: int, *, version: int
+) -> Nomination:
+    """The nominator takes back a nomination that has not been decided yet."""
+    nomination = _nomination_or_404(session, nomination_id)
+    if nomination.nominator_id != actor.id:
+        raise Forbidden("Only the nominator can withdraw this nomination.")
+    if nomination.version != version or Status.WITHDRAWN not in TRANSITIONS[nomination.status]:
+        raise AlreadyDecided()
+    move_nomination(session, nomination, actor.id, Status.WITHDRAWN, "withdrawn")
     return nomination
 
 

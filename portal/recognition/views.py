@@ -10,7 +10,7 @@ from portal.accounts.views import attach_error
 from portal.db import db_session
 from portal.errors import DomainError
 from portal.recognition import queries
-from portal.recognition.forms import DecisionForm, NominationForm, ResubmitForm
+from portal.recognition.forms import DecisionForm, NominationForm, ResubmitForm, WithdrawForm
 from portal.recognition.services import (
     AlreadyDecided,
     Decision,
@@ -18,6 +18,7 @@ from portal.recognition.services import (
     decide_nomination,
     nominate,
     resubmit_nomination,
+    withdraw_nomination,
 )
 from portal.web import employee_required, redirect_to, render
 
@@ -180,4 +181,15 @@ def resubmit(nomination_id: int):
         base_url=current_app.config["BASE_URL"],
     )
     flash("Your nomination was sent back to the approvers.", "success")
+    return redirect_to(url_for("recognition.sent"))
+
+
+@bp.post("/nominations/<int:nomination_id>/withdraw")
+@employee_required
+def withdraw(nomination_id: int):
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        raise DomainError("This form has expired. Reload the page and try again.")
+    withdraw_nomination(db_session(), current_user, nomination_id, version=form.version.data)
+    flash("Your nomination was withdrawn.", "success")
     return redirect_to(url_for("recognition.sent"))

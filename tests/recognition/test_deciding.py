@@ -30,6 +30,7 @@ from portal.recognition.services import (
     nominate,
     resolve_flags,
     resubmit_nomination,
+    withdraw_nomination,
 )
 from tests.recognition.conftest import Org, add_award, request_for
 
@@ -142,6 +143,21 @@ def test_returned_nominations_can_be_resubmitted(db, org: Org, spot, cycle):
     )
     decide(db, org.manager, nomination)
     assert nomination.status is NominationStatus.APPROVED
+
+
+def test_the_nominator_can_withdraw_until_it_is_decided(db, org: Org, spot, quarterly, cycle):
+    nomination = submit(db, org.employee, org.colleague, spot)
+    with pytest.raises(Forbidden):
+        withdraw_nomination(db, org.manager, nomination.id, version=nomination.version)
+    withdraw_nomination(db, org.employee, nomination.id, version=nomination.version)
+    assert nomination.status is NominationStatus.WITHDRAWN
+    with pytest.raises(AlreadyDecided):
+        decide(db, org.manager, nomination)
+    approved = submit(db, org.employee, org.colleague, quarterly)
+    decide(db, org.manager, approved)
+    decide(db, org.director, approved)
+    with pytest.raises(AlreadyDecided):
+        withdraw_nomination(db, org.employee, approved.id, version=approved.version)
 
 
 def test_approving_at_a_lower_tier_awards_the_lower_award(db, org: Org, spot, quarterly, cycle):
