@@ -12,6 +12,7 @@ from portal.recognition.models import (
     NominationEvent,
     NominationTrait,
     PointsLedgerEntry,
+    RecognitionPreference,
     ReviewCycle,
 )
 from portal.reviews.models import ReviewPacket
@@ -29,6 +30,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "PointsLedgerEntry",
+    "RecognitionPreference",
     "ReviewCycle",
     "ReviewPacket",
     "User",

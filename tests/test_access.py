@@ -46,6 +46,7 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "recognition.sent": ("employee", {}),
     "recognition.resubmit": ("employee", {"nomination_id": 1}),
     "recognition.withdraw": ("employee", {"nomination_id": 1}),
+    "recognition.privacy": ("employee", {}),
     "recognition_admin.awards": ("admin", {}),
     "recognition_admin.new_award": ("admin", {}),
     "recognition_admin.edit_award": ("admin", {"award_id": 1}),

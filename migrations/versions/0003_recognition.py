@@ -1,4 +1,4 @@
-"""recognition: awards, review cycles, nominations, approvals, flags, points, review packets
+"""recognition: awards, review cycles, nominations, approvals, flags, points, review packets, privacy choices
 
 Revision ID: 0003
 Revises: 0001
@@ -396,9 +396,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("review_packets", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_review_packets_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "recognition_preferences",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("hidden_from_colleagues", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_recognition_preferences_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_recognition_preferences")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("recognition_preferences")
     with op.batch_alter_table("review_packets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_review_packets_user_id"))
 

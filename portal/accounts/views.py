@@ -157,5 +157,5 @@ def profile(user_id: int):
     profile = queries.get_profile(db_session(), user_id)
     if profile is None:
         abort(404)
-    awards = list_person_awards(db_session(), user_id)
+    awards = list_person_awards(db_session(), user_id, current_user)
     return render("people/profile.html", profile=profile, awards=awards)

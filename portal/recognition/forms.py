@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -96,3 +97,8 @@ class FlagResolutionForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class PrivacyForm(FlaskForm):
+    hidden = BooleanField("Hide my awards from colleagues on the wall and my profile")
+    submit = SubmitField("Save privacy choice")

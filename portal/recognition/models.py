@@ -258,6 +258,18 @@ class PointsLedgerEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RecognitionPreference(Base):
+    """A person's choice to keep their awards out of what colleagues see (admins still do)."""
+
+    __tablename__ = "recognition_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    hidden_from_colleagues: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class ImmutableRowError(RuntimeError):
     pass
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import Select, func, literal, select, true, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import User
@@ -20,6 +20,7 @@ from portal.recognition.models import (
     NominationEvent,
     NominationStatus,
     NominationTrait,
+    RecognitionPreference,
     Trait,
 )
 
@@ -152,13 +153,24 @@ def get_approvals_page(
     )
 
 
+def _visible_to(viewer: User):
+    """Awards of people who keep them from colleagues show only to admins and to themselves."""
+    if viewer.is_admin:
+        return true()
+    hidden = select(RecognitionPreference.user_id).where(
+        RecognitionPreference.hidden_from_colleagues.is_(True),
+        RecognitionPreference.user_id != viewer.id,
+    )
+    return Nomination.nominee_id.not_in(hidden)
+
+
 def list_wall(
-    session: Session, *, cursor: str | None = None, limit: int = 25
+    session: Session, viewer: User, *, cursor: str | None = None, limit: int = 25
 ) -> Page[NominationCard]:
-    """Approved awards, newest first: two statements."""
+    """Approved awards the viewer may see, newest first: two statements."""
     query, *_ = _card_query()
     query = (
-        query.where(Nomination.status == NominationStatus.APPROVED)
+        query.where(Nomination.status == NominationStatus.APPROVED, _visible_to(viewer))
         .order_by(Nomination.decided_at.desc(), Nomination.id.desc())
         .limit(limit + 1)
     )
@@ -182,8 +194,8 @@ class PersonAward:
     decided_at: datetime
 
 
-def list_person_awards(session: Session, user_id: int) -> list[PersonAward]:
-    """A person's approved awards for their profile, in one statement."""
+def list_person_awards(session: Session, user_id: int, viewer: User) -> list[PersonAward]:
+    """A person's approved awards for their profile, if the viewer may see them: one statement."""
     nominator = aliased(User)
     rows = session.execute(
         select(
@@ -196,7 +208,11 @@ def list_person_awards(session: Session, user_id: int) -> list[PersonAward]:
         )
         .join(Award, func.coalesce(Nomination.awarded_award_id, Nomination.award_id) == Award.id)
         .join(nominator, Nomination.nominator_id == nominator.id)
-        .where(Nomination.nominee_id == user_id, Nomination.status == NominationStatus.APPROVED)
+        .where(
+            Nomination.nominee_id == user_id,
+            Nomination.status == NominationStatus.APPROVED,
+            _visible_to(viewer),
+        )
         .order_by(Nomination.decided_at.desc(), Nomination.id.desc())
         .limit(100)
     )
@@ -234,6 +250,25 @@ def list_sent_nominations(
     cards = _cards(session, [row[:6] for row in rows])
     items = [SentNomination(card, row[6] or "") for card, row in zip(cards, rows, strict=True)]
     return page_from_rows(items, limit, lambda item: (item.card.id,))
+
+
+@dataclass(frozen=True)
+class SentPage:
+    page: Page[SentNomination]
+    hidden_from_colleagues: bool
+
+
+def get_sent_page(
+    session: Session, user_id: int, *, cursor: str | None = None, limit: int = 25
+) -> SentPage:
+    """My nominations and my privacy choice: three statements."""
+    hidden = session.scalar(
+        select(RecognitionPreference.hidden_from_colleagues).where(
+            RecognitionPreference.user_id == user_id
+        )
+    )
+    page = list_sent_nominations(session, user_id, cursor=cursor, limit=limit)
+    return SentPage(page, bool(hidden))
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from portal.recognition.models import (
     NominationStatus,
     NominationTrait,
     PointsLedgerEntry,
+    RecognitionPreference,
     ReviewCycle,
     Trait,
 )
@@ -684,6 +685,16 @@ def resolve_flags(
             base_url,
         )
     return nomination
+
+
+def set_recognition_privacy(session: Session, actor: User, *, hidden: bool) -> None:
+    """Keep one's awards off the wall and profile for colleagues (admins still see them)."""
+    preference = session.get(RecognitionPreference, actor.id)
+    if preference is None:
+        preference = RecognitionPreference(user_id=actor.id)
+        session.add(preference)
+    preference.hidden_from_colleagues = hidden
+    session.flush()
 
 
 # --- the award catalogue ------------------------------------------------------------------

@@ -10,7 +10,13 @@ from portal.accounts.views import attach_error
 from portal.db import db_session
 from portal.errors import DomainError
 from portal.recognition import queries
-from portal.recognition.forms import DecisionForm, NominationForm, ResubmitForm, WithdrawForm
+from portal.recognition.forms import (
+    DecisionForm,
+    NominationForm,
+    PrivacyForm,
+    ResubmitForm,
+    WithdrawForm,
+)
 from portal.recognition.services import (
     AlreadyDecided,
     Decision,
@@ -18,6 +24,7 @@ from portal.recognition.services import (
     decide_nomination,
     nominate,
     resubmit_nomination,
+    set_recognition_privacy,
     withdraw_nomination,
 )
 from portal.web import employee_required, redirect_to, render
@@ -41,7 +48,10 @@ def award_choices() -> list[SelectChoice]:
 @employee_required
 def wall():
     page = queries.list_wall(
-        db_session(), cursor=request.args.get("after"), limit=current_app.config["PAGE_SIZE"]
+        db_session(),
+        current_user,
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
     )
     return render("recognition/wall.html", "recognition/_wall_items.html", page=page)
 
@@ -157,13 +167,14 @@ def approvals_with_error(nomination_id: int, error: DomainError):
 @bp.get("/mine")
 @employee_required
 def sent():
-    page = queries.list_sent_nominations(
+    sent_page = queries.get_sent_page(
         db_session(),
         current_user.id,
         cursor=request.args.get("after"),
         limit=current_app.config["PAGE_SIZE"],
     )
-    return render("recognition/sent.html", page=page)
+    privacy = PrivacyForm(hidden=sent_page.hidden_from_colleagues)
+    return render("recognition/sent.html", page=sent_page.page, privacy=privacy)
 
 
 @bp.post("/nominations/<int:nomination_id>/resubmit")
@@ -192,4 +203,14 @@ def withdraw(nomination_id: int):
         raise DomainError("This form has expired. Reload the page and try again.")
     withdraw_nomination(db_session(), current_user, nomination_id, version=form.version.data)
     flash("Your nomination was withdrawn.", "success")
+    return redirect_to(url_for("recognition.sent"))
+
+
+@bp.post("/privacy")
+@employee_required
+def privacy():
+    form = PrivacyForm()
+    if form.validate_on_submit():
+        set_recognition_privacy(db_session(), current_user, hidden=form.hidden.data)
+        flash("Your privacy choice was saved.", "success")
     return redirect_to(url_for("recognition.sent"))

@@ -268,3 +268,28 @@ def test_admins_see_flags_with_their_reason_and_clear_them(
     db.expire_all()
     assert db.get(Nomination, back.id).status is NominationStatus.PENDING
     assert "No open integrity flags." in client.get("/admin/integrity-flags").get_data(as_text=True)
+
+
+def test_people_may_keep_their_awards_from_colleagues(db, org: Org, spot, cycle, admin, app):
+    nomination = submit(db, org.employee, org.colleague, spot)
+    decide_nomination(db, org.manager, nomination.id, Decision.APPROVE, version=1, base_url=BASE)
+    db.commit()
+
+    def signed_in(user):
+        client = app.test_client()
+        client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
+        return client
+
+    own = signed_in(org.colleague)
+    assert own.post("/recognition/privacy", data={"hidden": "y"}).status_code == 303
+    assert "checked" in own.get("/recognition/mine").get_data(as_text=True)
+
+    def sees(user) -> tuple[bool, bool]:
+        client = signed_in(user)
+        wall = client.get("/recognition").get_data(as_text=True)
+        profile = client.get(f"/people/{org.colleague.id}").get_data(as_text=True)
+        return "Stayed on the line" in wall, "Stayed on the line" in profile
+
+    assert sees(org.employee) == (False, False)
+    assert sees(org.colleague) == (True, True)
+    assert sees(admin) == (True, True)
