@@ -73,7 +73,7 @@ class NominationRefused(DomainError):
 
 class AlreadyDecided(Conflict):
     def __init__(self) -> None:
-        super().__init__("This nomination was already decided by someone else.")
+        super().__init__("This nomination was already decided.")
 
 
 class Decision(enum.StrEnum):

@@ -122,7 +122,7 @@ def approvals():
 def decide(nomination_id: int):
     form = DecisionForm()
     if not form.validate_on_submit() or form.decision.data not in set(Decision):
-        raise DomainError("Choose Approve, Reject or another decision.")
+        raise DomainError("That decision could not be read. Reload the page and try again.")
     try:
         decide_nomination(
             db_session(),
