@@ -49,9 +49,23 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.home import bp as home_bp
     from portal.ideas.views import bp as ideas_bp
+    from portal.leaderboards.views import bp as leaderboards_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.recognition.admin_views import bp as recognition_admin_bp
+    from portal.recognition.views import bp as recognition_bp
+    from portal.reviews.views import bp as reviews_bp
 
-    for blueprint in (home_bp, accounts_bp, admin_bp, notifications_bp, ideas_bp):
+    for blueprint in (
+        home_bp,
+        accounts_bp,
+        admin_bp,
+        notifications_bp,
+        ideas_bp,
+        recognition_bp,
+        recognition_admin_bp,
+        reviews_bp,
+        leaderboards_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

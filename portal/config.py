@@ -74,6 +74,7 @@ class BaseConfig:
         self.PAGE_SIZE = _env_int("PORTAL_PAGE_SIZE", 25)
         self.PROXY_COUNT = _env_int("PORTAL_PROXY_COUNT", 0)
         self.IDEA_RESPONSE_TARGET_DAYS = _env_int("PORTAL_IDEA_RESPONSE_TARGET_DAYS", 7)
+        self.NOMINATION_MONTHLY_LIMIT = _env_int("PORTAL_NOMINATION_MONTHLY_LIMIT", 10)
 
 
 class DevelopmentConfig(BaseConfig):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Department, Role, User
 from portal.accounts.passwords import hash_password
 from portal.ideas.demo import load_demo_ideas
+from portal.recognition.demo import load_recognition_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo password, see README
 
@@ -200,4 +201,5 @@ def load_demo_data(session: Session) -> int:
         session.add(user)
     session.flush()
     load_demo_ideas(session)
+    load_recognition_demo(session)
     return len(users)

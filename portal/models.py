@@ -15,9 +15,23 @@ from portal.ideas.models import (
 )
 from portal.mail import OutboxMessage
 from portal.notifications.models import Notification
+from portal.recognition.models import (
+    ApprovalStep,
+    Award,
+    IntegrityFlag,
+    Nomination,
+    NominationEvent,
+    NominationTrait,
+    PointsLedgerEntry,
+    RecognitionPreference,
+    ReviewCycle,
+)
+from portal.reviews.models import ReviewPacket
 
 __all__ = [
+    "ApprovalStep",
     "AuditEntry",
+    "Award",
     "Campaign",
     "Category",
     "Comment",
@@ -27,9 +41,17 @@ __all__ = [
     "IdeaCoAuthor",
     "IdeaEvent",
     "Impact",
+    "IntegrityFlag",
     "InvitationToken",
+    "Nomination",
+    "NominationEvent",
+    "NominationTrait",
     "Notification",
     "OutboxMessage",
+    "PointsLedgerEntry",
+    "RecognitionPreference",
+    "ReviewCycle",
+    "ReviewPacket",
     "User",
     "Vote",
 ]

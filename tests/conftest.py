@@ -52,20 +52,24 @@ def reset_schema(database: Database) -> None:
 
 def empty_all_tables(database: Database) -> None:
     tables = [table.name for table in Base.metadata.sorted_tables]
-    with database.engine.begin() as connection:
-        if database.dialect == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
+    if database.dialect == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        with database.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            # SQLite checks each deleted row at once, so break rows that point at their own table.
-            for table in Base.metadata.sorted_tables:
-                for column in table.columns:
-                    if column.nullable and any(
-                        fk.column.table is table for fk in column.foreign_keys
-                    ):
-                        connection.execute(table.update().values({column.name: None}))
-            for name in reversed(tables):
-                connection.execute(text(f'DELETE FROM "{name}"'))
+        return
+    # SQLite checks foreign keys row by row (people manage people, ideas point at ideas), so
+    # switch the checks off for the cleanup; the pragma only works outside a transaction.
+    raw = database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.execute("BEGIN IMMEDIATE")
+        for name in reversed(tables):
+            cursor.execute(f'DELETE FROM "{name}"')
+        cursor.execute("COMMIT")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        raw.close()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from portal.accounts.services import (
 from portal.db import db_session
 from portal.errors import DomainError
 from portal.extensions import limiter, login_manager
+from portal.recognition.queries import list_person_awards
 from portal.web import employee_required, redirect_to, render, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -156,4 +157,5 @@ def profile(user_id: int):
     profile = queries.get_profile(db_session(), user_id)
     if profile is None:
         abort(404)
-    return render("people/profile.html", profile=profile)
+    awards = list_person_awards(db_session(), user_id, current_user)
+    return render("people/profile.html", profile=profile, awards=awards)

@@ -1,0 +1,1 @@
+"""Recognition leaderboards and the equity view for admins."""

@@ -1,0 +1,167 @@
+"""The recognition-equity view: who is and is not being recognised, and by whom."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import Department, User
+from portal.accounts.queries import report_ids
+from portal.recognition.models import (
+    FlagKind,
+    IntegrityFlag,
+    Nomination,
+    NominationStatus,
+    ReviewCycle,
+)
+from portal.recognition.services import current_cycle
+
+UNRECOGNISED_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class DepartmentShare:
+    name: str
+    headcount: int
+    recognised: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.recognised / self.headcount) if self.headcount else 0
+
+
+@dataclass(frozen=True)
+class NominatorConcentration:
+    name: str
+    nominations: int
+    top_recipient: str
+    top_share_percent: int
+
+
+@dataclass(frozen=True)
+class FlagTally:
+    kind: str
+    raised: int
+    resolved: int
+
+
+@dataclass(frozen=True)
+class Equity:
+    cycle: ReviewCycle | None
+    departments: list[DepartmentShare]
+    unrecognised: list[tuple[int, str, str]]
+    concentration: list[NominatorConcentration]
+    flags: list[FlagTally]
+
+
+def _recognised_in(cycle_id: int):
+    return (
+        select(Nomination.nominee_id)
+        .where(Nomination.cycle_id == cycle_id, Nomination.status == NominationStatus.APPROVED)
+        .distinct()
+    )
+
+
+def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentShare]:
+    recognised = _recognised_in(cycle_id).subquery()
+    rows = session.execute(
+        select(
+            func.coalesce(Department.name, "No department"),
+            func.count(User.id),
+            func.count(recognised.c.nominee_id),
+        )
+        .select_from(User)
+        .outerjoin(Department, User.department_id == Department.id)
+        .outerjoin(recognised, recognised.c.nominee_id == User.id)
+        .where(User.active.is_(True))
+        .group_by(Department.id, Department.name)
+        .order_by(func.coalesce(Department.name, "No department"))
+    )
+    return [DepartmentShare(*row) for row in rows]
+
+
+def list_unrecognised(
+    session: Session, cycle_id: int, among: set[int] | None = None
+) -> list[tuple[int, str, str]]:
+    """Active people with no approved award in the cycle (only those among the ids if given)."""
+    query = (
+        select(User.id, User.display_name, User.job_title)
+        .where(User.active.is_(True), User.id.not_in(_recognised_in(cycle_id)))
+        .order_by(User.display_name, User.id)
+        .limit(UNRECOGNISED_SHOWN)
+    )
+    if among is not None:
+        query = query.where(User.id.in_(among))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def list_concentration(session: Session, cycle_id: int) -> list[NominatorConcentration]:
+    """Nominators with three or more nominations, by how much went to one person."""
+    nominator = User.__table__.alias("nominator")
+    nominee = User.__table__.alias("nominee")
+    rows = session.execute(
+        select(nominator.c.display_name, nominee.c.display_name, func.count(Nomination.id))
+        .join(nominator, Nomination.nominator_id == nominator.c.id)
+        .join(nominee, Nomination.nominee_id == nominee.c.id)
+        .where(Nomination.cycle_id == cycle_id)
+        .group_by(nominator.c.id, nominator.c.display_name, nominee.c.id, nominee.c.display_name)
+    )
+    given: dict[str, Counter[str]] = defaultdict(Counter)
+    for giver, receiver, count in rows:
+        given[giver][receiver] += count
+    result = []
+    for giver, counts in given.items():
+        total = sum(counts.values())
+        if total < 3:
+            continue
+        receiver, top = counts.most_common(1)[0]
+        result.append(NominatorConcentration(giver, total, receiver, round(100 * top / total)))
+    return sorted(result, key=lambda item: (-item.top_share_percent, -item.nominations, item.name))
+
+
+def list_flag_tallies(session: Session) -> list[FlagTally]:
+    rows = dict(
+        (kind, (raised, resolved))
+        for kind, raised, resolved in session.execute(
+            select(
+                IntegrityFlag.kind,
+                func.count(IntegrityFlag.id),
+                func.count(IntegrityFlag.resolved_at),
+            ).group_by(IntegrityFlag.kind)
+        )
+    )
+    return [
+        FlagTally(kind.value.replace("_", " ").capitalize(), *rows.get(kind, (0, 0)))
+        for kind in FlagKind
+    ]
+
+
+def get_equity(session: Session) -> Equity:
+    """The current cycle's equity figures: six statements whatever the data."""
+    cycle = current_cycle(session)
+    if cycle is None:
+        return Equity(None, [], [], [], list_flag_tallies(session))
+    return Equity(
+        cycle,
+        list_department_shares(session, cycle.id),
+        list_unrecognised(session, cycle.id),
+        list_concentration(session, cycle.id),
+        list_flag_tallies(session),
+    )
+
+
+@dataclass(frozen=True)
+class TeamGaps:
+    cycle: ReviewCycle | None
+    unrecognised: list[tuple[int, str, str]]
+
+
+def get_team_gaps(session: Session, manager_id: int) -> TeamGaps:
+    """A manager's reports (direct and indirect) not yet recognised this cycle: three statements."""
+    cycle = current_cycle(session)
+    if cycle is None:
+        return TeamGaps(None, [])
+    return TeamGaps(cycle, list_unrecognised(session, cycle.id, report_ids(session, manager_id)))

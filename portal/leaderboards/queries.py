@@ -1,0 +1,174 @@
+"""Leaderboards: people, teams and departments ranked by approved recognition."""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Label, Select, func, null, select
+from sqlalchemy.orm import Session, aliased
+
+from portal.accounts.models import Department, User
+from portal.db import utcnow
+from portal.errors import DomainError
+from portal.leaderboards.periods import DateRange, Period, calendar_range
+from portal.recognition.models import Award, Nomination, NominationStatus, ReviewCycle
+
+TOP = 50
+
+
+class Grouping(enum.StrEnum):
+    PEOPLE = "people"
+    TEAMS = "teams"
+    DEPARTMENTS = "departments"
+
+
+@dataclass(frozen=True)
+class LeaderboardFilters:
+    period: Period = Period.QUARTER
+    grouping: Grouping = Grouping.PEOPLE
+    cycle_id: int | None = None
+    first: date | None = None
+    last: date | None = None
+    department_id: int | None = None
+    award_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int
+    name: str
+    awards: int
+    points: int
+    nominators: int
+    headcount: int | None
+
+    @property
+    def points_per_head(self) -> float | None:
+        if not self.headcount:
+            return None
+        return round(self.points / self.headcount, 1)
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    filters: LeaderboardFilters
+    label: str
+    standings: list[Standing]
+    departments: list[Department]
+    awards: list[Award]
+    cycles: list[ReviewCycle]
+
+    @property
+    def top_points(self) -> int:
+        return max((standing.points for standing in self.standings), default=0)
+
+
+def _range_of(session: Session, filters: LeaderboardFilters) -> tuple[str, ColumnElement[bool]]:
+    """A label and the condition selecting the period's approved nominations."""
+    if filters.period is Period.CYCLE:
+        cycle = session.get(ReviewCycle, filters.cycle_id) if filters.cycle_id else None
+        if cycle is None:
+            raise DomainError("Choose a review cycle.", field="cycle")
+        return cycle.name, Nomination.cycle_id == cycle.id
+    if filters.period is Period.CUSTOM:
+        if filters.first is None or filters.last is None or filters.last < filters.first:
+            raise DomainError("Give a first day on or before the last day.", field="first")
+        span = DateRange(filters.first, filters.last)
+    else:
+        span = calendar_range(filters.period, utcnow().date())
+    label = f"{span.first.isoformat()} to {span.last.isoformat()}"
+    return label, (Nomination.decided_at >= span.starts_at) & (
+        Nomination.decided_at < span.ends_before
+    )
+
+
+AWARDS = func.count(Nomination.id).label("awards")
+NOMINATORS = func.count(func.distinct(Nomination.nominator_id)).label("nominators")
+
+
+def _grouped(filters: LeaderboardFilters) -> tuple[Select, Label, Label]:
+    """The standings query for the chosen grouping, and its name and points columns."""
+    nominee = aliased(User)
+    award = aliased(Award)
+    points = func.coalesce(func.sum(award.points), 0).label("points")
+    base = (
+        select()
+        .select_from(Nomination)
+        .join(nominee, Nomination.nominee_id == nominee.id)
+        .join(award, func.coalesce(Nomination.awarded_award_id, Nomination.award_id) == award.id)
+        .where(Nomination.status == NominationStatus.APPROVED)
+    )
+    if filters.department_id:
+        base = base.where(nominee.department_id == filters.department_id)
+    if filters.award_id:
+        base = base.where(award.id == filters.award_id)
+    if filters.grouping is Grouping.PEOPLE:
+        name = nominee.display_name.label("name")
+        query = base.add_columns(name, AWARDS, points, NOMINATORS, null().label("heads"))
+        return query.group_by(nominee.id, nominee.display_name), name, points
+    if filters.grouping is Grouping.TEAMS:
+        lead = aliased(User)
+        name = func.coalesce(lead.display_name, "No manager").label("name")
+        query = base.outerjoin(lead, nominee.manager_id == lead.id).add_columns(
+            name, AWARDS, points, NOMINATORS, null().label("heads")
+        )
+        return query.group_by(lead.id, lead.display_name), name, points
+    heads = (
+        select(User.department_id, func.count(User.id).label("heads"))
+        .where(User.active.is_(True))
+        .group_by(User.department_id)
+        .subquery()
+    )
+    name = func.coalesce(Department.name, "No department").label("name")
+    query = (
+        base.outerjoin(Department, nominee.department_id == Department.id)
+        .outerjoin(heads, heads.c.department_id == nominee.department_id)
+        .add_columns(name, AWARDS, points, NOMINATORS, func.max(heads.c.heads).label("heads"))
+    )
+    return query.group_by(Department.id, Department.name), name, points
+
+
+def get_leaderboard(session: Session, filters: LeaderboardFilters) -> Leaderboard:
+    """The top standings and the filter choices: at most five statements whatever the data."""
+    label, in_period = _range_of(session, filters)
+    query, name, points = _grouped(filters)
+    rows = session.execute(
+        query.where(in_period)
+        .order_by(points.desc(), AWARDS.desc(), NOMINATORS.desc(), name)
+        .limit(TOP)
+    )
+    standings = [
+        Standing(rank, row.name, row.awards, int(row.points), row.nominators, row.heads)
+        for rank, row in enumerate(rows, start=1)
+    ]
+    return Leaderboard(
+        filters=filters,
+        label=label,
+        standings=standings,
+        departments=list(session.scalars(select(Department).order_by(Department.name))),
+        awards=list(session.scalars(select(Award).order_by(Award.name))),
+        cycles=list(session.scalars(select(ReviewCycle).order_by(ReviewCycle.starts_on.desc()))),
+    )
+
+
+def leaderboard_as_csv(board: Leaderboard) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["rank", "name", "awards", "points", "distinct_nominators", "points_per_head"])
+    for standing in board.standings:
+        name = "'" + standing.name if standing.name[:1] in ("=", "+", "-", "@") else standing.name
+        writer.writerow(
+            [
+                standing.rank,
+                name,
+                standing.awards,
+                standing.points,
+                standing.nominators,
+                "" if standing.points_per_head is None else standing.points_per_head,
+            ]
+        )
+    return buffer.getvalue()

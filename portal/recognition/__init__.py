@@ -1,0 +1,1 @@
+"""Recognition: service-award nominations, their approval and the points they earn."""

@@ -1,0 +1,104 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from portal.recognition.models import ApprovalPath, AwardTier, Trait
+
+TRAIT_CHOICES = [SelectChoice(trait.value, trait.label) for trait in Trait]
+TIER_CHOICES = [SelectChoice(tier.value, tier.value.capitalize()) for tier in AwardTier]
+PATH_CHOICES = [
+    SelectChoice(ApprovalPath.MANAGER.value, "The nominee's manager"),
+    SelectChoice(ApprovalPath.MANAGER_THEN_SKIP.value, "Manager, then the skip-level manager"),
+    SelectChoice(ApprovalPath.COMMITTEE.value, "Manager, then the awards committee"),
+]
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        """The service explains a missing or unknown trait beside the field."""
+
+
+class NominationForm(FlaskForm):
+    colleague = StringField(
+        "Colleague",
+        validators=[DataRequired("Enter your colleague's email."), Length(max=254)],
+    )
+    team = StringField("More colleagues for a team nomination", validators=[Length(max=2000)])
+    award = SelectField("Award", coerce=int, validate_choice=False)
+    traits = CheckboxesField("Traits", choices=TRAIT_CHOICES)
+    citation = TextAreaField(
+        "What did they do?",
+        validators=[DataRequired("Say what they did for the customer."), Length(max=5000)],
+    )
+    confidential_note = TextAreaField(
+        "Confidential note for approvers", validators=[Optional(), Length(max=2000)]
+    )
+    evidence_reference = StringField(
+        "Case or ticket reference", validators=[Optional(), Length(max=120)]
+    )
+    customer_words = TextAreaField(
+        "The customer's own words", validators=[Optional(), Length(max=2000)]
+    )
+    submit = SubmitField("Submit nomination")
+
+
+class DecisionForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    decision = HiddenField()
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)])
+    lower_award = SelectField("Lower-tier award", coerce=int, validate_choice=False)
+
+
+class ResubmitForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    citation = TextAreaField(
+        "What did they do?",
+        validators=[DataRequired("Say what they did for the customer."), Length(max=5000)],
+    )
+    submit = SubmitField("Resubmit nomination")
+
+
+class AwardForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[DataRequired("Enter the award's name."), Length(max=120)]
+    )
+    description = TextAreaField("Description", validators=[Optional(), Length(max=1000)])
+    tier = SelectField("Tier", choices=TIER_CHOICES)
+    points = IntegerField(
+        "Points",
+        validators=[
+            InputRequired("Enter the points, 0 or more."),
+            NumberRange(min=0, message="Points cannot be negative."),
+        ],
+    )
+    approval_path = SelectField("Approval path", choices=PATH_CHOICES)
+    committee = StringField("Committee members", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Save award")
+
+
+class FlagResolutionForm(FlaskForm):
+    resolution = HiddenField()
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)])
+
+
+class WithdrawForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class PrivacyForm(FlaskForm):
+    hidden = BooleanField("Hide my awards from colleagues on the wall and my profile")
+    submit = SubmitField("Save privacy choice")

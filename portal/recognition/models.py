@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.db import Base, enum_by_value, utcnow
+
+
+class AwardTier(enum.StrEnum):
+    SPOT = "spot"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
+    @property
+    def rank(self) -> int:
+        return list(AwardTier).index(self)
+
+
+class ApprovalPath(enum.StrEnum):
+    MANAGER = "manager"
+    MANAGER_THEN_SKIP = "manager_then_skip"
+    COMMITTEE = "committee"
+
+
+class Trait(enum.StrEnum):
+    RESPECT = "respect"
+    PATIENCE = "patience"
+    CONCERN = "concern"
+    ATTENTION = "attention"
+    EMPATHY = "empathy"
+    COMMUNICATION = "communication"
+    EFFECTIVE_LISTENING = "effective_listening"
+    RESPONSIBILITY = "responsibility"
+    COMPOSURE = "composure"
+    POSITIVE_ATTITUDE = "positive_attitude"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class NominationStatus(enum.StrEnum):
+    PENDING = "pending"
+    FLAGGED = "flagged"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+# Statuses that still count: a nominator may not nominate the same person again meanwhile.
+LIVE_STATUSES = (
+    NominationStatus.PENDING,
+    NominationStatus.FLAGGED,
+    NominationStatus.RETURNED,
+    NominationStatus.APPROVED,
+)
+_LIVE_SQL = "status IN ('pending', 'flagged', 'returned', 'approved')"
+
+
+class FlagKind(enum.StrEnum):
+    RECIPROCAL = "reciprocal"
+    RING = "ring"
+    CONCENTRATION = "concentration"
+    APPROVER_NOMINATED_BY_NOMINEE = "approver_nominated_by_nominee"
+
+
+class FlagResolution(enum.StrEnum):
+    CLEARED = "cleared"
+    REJECTED = "rejected"
+
+
+award_committee_members = Table(
+    "award_committee_members",
+    Base.metadata,
+    Column("award_id", ForeignKey("awards.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Award(Base):
+    __tablename__ = "awards"
+    __table_args__ = (CheckConstraint("points >= 0", name="points_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(String(1000), default="")
+    tier: Mapped[AwardTier] = mapped_column(enum_by_value(AwardTier, "award_tier"))
+    points: Mapped[int] = mapped_column(default=0)
+    approval_path: Mapped[ApprovalPath] = mapped_column(
+        enum_by_value(ApprovalPath, "approval_path"), default=ApprovalPath.MANAGER
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    committee: Mapped[list[User]] = relationship(
+        secondary=award_committee_members, lazy="raise", order_by=User.display_name
+    )
+
+
+class ReviewCycle(Base):
+    __tablename__ = "review_cycles"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        Index("ix_review_cycles_dates", "starts_on", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Nomination(Base):
+    """One nominee's nomination; a team nomination is several rows sharing a team group id."""
+
+    __tablename__ = "nominations"
+    __table_args__ = (
+        CheckConstraint("nominator_id <> nominee_id", name="no_self_nomination"),
+        CheckConstraint("current_level >= 1", name="level_positive"),
+        Index(
+            "uq_nominations_live_nominee_award_cycle",
+            "nominator_id",
+            "nominee_id",
+            "award_id",
+            "cycle_id",
+            unique=True,
+            sqlite_where=text(_LIVE_SQL),
+            postgresql_where=text(_LIVE_SQL),
+        ),
+        Index("ix_nominations_nominator_created", "nominator_id", "created_at"),
+        Index("ix_nominations_nominee_status", "nominee_id", "status"),
+        Index("ix_nominations_status_decided", "status", "decided_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nominator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="RESTRICT"), index=True)
+    awarded_award_id: Mapped[int | None] = mapped_column(
+        ForeignKey("awards.id", ondelete="RESTRICT")
+    )
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("review_cycles.id", ondelete="RESTRICT"), index=True
+    )
+    team_group_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    citation: Mapped[str] = mapped_column(Text)
+    confidential_note: Mapped[str] = mapped_column(Text, default="")
+    evidence_reference: Mapped[str] = mapped_column(String(120), default="")
+    customer_words: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[NominationStatus] = mapped_column(
+        enum_by_value(NominationStatus, "nomination_status"), default=NominationStatus.PENDING
+    )
+    current_level: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    nominator: Mapped[User] = relationship(foreign_keys=[nominator_id], lazy="raise")
+    nominee: Mapped[User] = relationship(foreign_keys=[nominee_id], lazy="raise")
+    award: Mapped[Award] = relationship(foreign_keys=[award_id], lazy="raise")
+
+
+class NominationTrait(Base):
+    __tablename__ = "nomination_traits"
+
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    trait: Mapped[Trait] = mapped_column(enum_by_value(Trait, "trait"), primary_key=True)
+
+
+class ApprovalStep(Base):
+    """Who must decide a nomination at one level; any one of a level's approvers decides it."""
+
+    __tablename__ = "approval_steps"
+    __table_args__ = (
+        UniqueConstraint("nomination_id", "level", "approver_id"),
+        Index("ix_approval_steps_approver_level", "approver_id", "level", "nomination_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"))
+    level: Mapped[int]
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+
+
+class NominationEvent(Base):
+    """An immutable record of one action on a nomination."""
+
+    __tablename__ = "nomination_events"
+    __table_args__ = (Index("ix_nomination_events_nomination_id", "nomination_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    level: Mapped[int | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IntegrityFlag(Base):
+    __tablename__ = "integrity_flags"
+    __table_args__ = (Index("ix_integrity_flags_open", "resolved_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[FlagKind] = mapped_column(enum_by_value(FlagKind, "flag_kind"))
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolution: Mapped[FlagResolution | None] = mapped_column(
+        enum_by_value(FlagResolution, "flag_resolution")
+    )
+
+
+class PointsLedgerEntry(Base):
+    """Append-only: one credit per approved nomination, never changed or removed."""
+
+    __tablename__ = "points_ledger"
+    __table_args__ = (
+        CheckConstraint("points >= 0", name="points_not_negative"),
+        Index("ix_points_ledger_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nominations.id", ondelete="RESTRICT"), unique=True
+    )
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="RESTRICT"))
+    points: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecognitionPreference(Base):
+    """A person's choice to keep their awards out of what colleagues see (admins still do)."""
+
+    __tablename__ = "recognition_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    hidden_from_colleagues: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ImmutableRowError(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_records(session: Session, _context, _instances) -> None:
+    """Events and ledger entries are appended, never edited or deleted."""
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, NominationEvent | PointsLedgerEntry) and (
+            instance in session.deleted or session.is_modified(instance)
+        ):
+            raise ImmutableRowError(f"{type(instance).__name__} rows cannot be changed")

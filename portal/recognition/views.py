@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, flash, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from portal.accounts.views import attach_error
+from portal.db import db_session
+from portal.errors import DomainError
+from portal.recognition import queries
+from portal.recognition.forms import (
+    DecisionForm,
+    NominationForm,
+    PrivacyForm,
+    ResubmitForm,
+    WithdrawForm,
+)
+from portal.recognition.services import (
+    AlreadyDecided,
+    Decision,
+    NominationRequest,
+    decide_nomination,
+    nominate,
+    resubmit_nomination,
+    set_recognition_privacy,
+    withdraw_nomination,
+)
+from portal.web import employee_required, redirect_to, render
+
+bp = Blueprint("recognition", __name__, url_prefix="/recognition")
+
+
+def split_emails(text: str | None) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+def award_choices() -> list[SelectChoice]:
+    awards = queries.list_awards(db_session(), active_only=True)
+    return [SelectChoice(0, "Choose an award")] + [
+        SelectChoice(award.id, f"{award.name} ({award.tier.value}, {award.points} points)")
+        for award in awards
+    ]
+
+
+@bp.get("")
+@employee_required
+def wall():
+    page = queries.list_wall(
+        db_session(),
+        current_user,
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
+    )
+    return render("recognition/wall.html", "recognition/_wall_items.html", page=page)
+
+
+@bp.route("/nominate", methods=["GET", "POST"])
+@employee_required
+def nominate_colleague():
+    form = NominationForm()
+    form.award.choices = award_choices()
+    if form.validate_on_submit():
+        nomination_request = NominationRequest(
+            colleague_email=form.colleague.data or "",
+            team_emails=split_emails(form.team.data),
+            award_id=form.award.data or None,
+            traits=form.traits.data or [],
+            citation=form.citation.data or "",
+            confidential_note=form.confidential_note.data or "",
+            evidence_reference=form.evidence_reference.data or "",
+            customer_words=form.customer_words.data or "",
+        )
+        try:
+            created = nominate(
+                db_session(),
+                current_user,
+                nomination_request,
+                monthly_limit=current_app.config["NOMINATION_MONTHLY_LIMIT"],
+                base_url=current_app.config["BASE_URL"],
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(
+                f"Thank you! Your nomination ({len(created)} "
+                f"{'person' if len(created) == 1 else 'people'}) was sent for approval.",
+                "success",
+            )
+            return redirect_to(url_for("recognition.sent"))
+    return render("recognition/nominate.html", form=form)
+
+
+@bp.get("/colleagues")
+@employee_required
+def colleagues():
+    search = request.args.get("colleague") or request.args.get("q") or ""
+    people = queries.list_colleagues(db_session(), search)
+    return render(
+        "recognition/colleagues.html",
+        "recognition/_colleague_options.html",
+        people=people,
+        search=search,
+    )
+
+
+@bp.get("/approvals")
+@employee_required
+def approvals():
+    queue = queries.get_approvals_page(
+        db_session(),
+        current_user.id,
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
+    )
+    return render("recognition/approvals.html", queue=queue, errors={}, typed={})
+
+
+@bp.post("/approvals/<int:nomination_id>")
+@employee_required
+def decide(nomination_id: int):
+    form = DecisionForm()
+    if not form.validate_on_submit() or form.decision.data not in set(Decision):
+        raise DomainError("That decision could not be read. Reload the page and try again.")
+    try:
+        decide_nomination(
+            db_session(),
+            current_user,
+            nomination_id,
+            Decision(form.decision.data),
+            version=form.version.data,
+            reason=form.reason.data or "",
+            lower_award_id=form.lower_award.data or None,
+            base_url=current_app.config["BASE_URL"],
+        )
+    except AlreadyDecided as error:
+        flash(error.message, "error")
+    except DomainError as error:
+        if error.field is None:
+            raise
+        return approvals_with_error(nomination_id, error)
+    else:
+        flash(DECISION_MESSAGES[Decision(form.decision.data)], "success")
+    return redirect_to(url_for("recognition.approvals"))
+
+
+DECISION_MESSAGES = {
+    Decision.APPROVE: "Approved. Thank you for recognising good service.",
+    Decision.APPROVE_LOWER: "Approved at a lower tier.",
+    Decision.RETURN: "Returned to the nominator for more information.",
+    Decision.REJECT: "Rejected. The nominator will see your reason.",
+}
+
+
+def approvals_with_error(nomination_id: int, error: DomainError):
+    queue = queries.get_approvals_page(db_session(), current_user.id, limit=200)
+    return render(
+        "recognition/approvals.html",
+        status=422,
+        queue=queue,
+        errors={nomination_id: error},
+        typed={nomination_id: request.form.get("reason", "")},
+    )
+
+
+@bp.get("/mine")
+@employee_required
+def sent():
+    sent_page = queries.get_sent_page(
+        db_session(),
+        current_user.id,
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
+    )
+    privacy = PrivacyForm(hidden=sent_page.hidden_from_colleagues)
+    return render("recognition/sent.html", page=sent_page.page, privacy=privacy)
+
+
+@bp.post("/nominations/<int:nomination_id>/resubmit")
+@employee_required
+def resubmit(nomination_id: int):
+    form = ResubmitForm()
+    if not form.validate_on_submit():
+        raise DomainError("Say what they did for the customer.", field="citation")
+    resubmit_nomination(
+        db_session(),
+        current_user,
+        nomination_id,
+        form.citation.data or "",
+        version=form.version.data,
+        base_url=current_app.config["BASE_URL"],
+    )
+    flash("Your nomination was sent back to the approvers.", "success")
+    return redirect_to(url_for("recognition.sent"))
+
+
+@bp.post("/nominations/<int:nomination_id>/withdraw")
+@employee_required
+def withdraw(nomination_id: int):
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        raise DomainError("This form has expired. Reload the page and try again.")
+    withdraw_nomination(db_session(), current_user, nomination_id, version=form.version.data)
+    flash("Your nomination was withdrawn.", "success")
+    return redirect_to(url_for("recognition.sent"))
+
+
+@bp.post("/privacy")
+@employee_required
+def privacy():
+    form = PrivacyForm()
+    if form.validate_on_submit():
+        set_recognition_privacy(db_session(), current_user, hidden=form.hidden.data)
+        flash("Your privacy choice was saved.", "success")
+    return redirect_to(url_for("recognition.sent"))

@@ -1,0 +1,1 @@
+"""Review cycles and each person's review packet of recognition evidence."""

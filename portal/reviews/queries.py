@@ -1,0 +1,165 @@
+"""Who may see which review packets, and the packets themselves."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import literal, select, tuple_
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import Department, User
+from portal.accounts.queries import report_ids
+from portal.errors import Forbidden, NotFound
+from portal.pagination import Page, decode_cursor, page_from_rows
+from portal.recognition.models import ReviewCycle
+from portal.reviews.models import ReviewPacket
+from portal.reviews.packets import Packet, build_packets
+
+
+def list_cycles(session: Session) -> list[ReviewCycle]:
+    return list(
+        session.scalars(select(ReviewCycle).order_by(ReviewCycle.starts_on.desc(), ReviewCycle.id))
+    )
+
+
+def get_cycle(session: Session, cycle_id: int) -> ReviewCycle:
+    cycle = session.get(ReviewCycle, cycle_id)
+    if cycle is None:
+        raise NotFound("That review cycle does not exist.")
+    return cycle
+
+
+def visible_user_ids(session: Session, viewer: User) -> set[int] | None:
+    """Whose packets the viewer may read: None means everyone (admins)."""
+    if viewer.is_admin:
+        return None
+    if viewer.is_manager:
+        return report_ids(session, viewer.id) | {viewer.id}
+    return {viewer.id}
+
+
+@dataclass(frozen=True)
+class ReviewablePerson:
+    id: int
+    display_name: str
+    job_title: str
+    department: str | None
+
+
+@dataclass(frozen=True)
+class ReviewsPage:
+    cycles: list[ReviewCycle]
+    cycle: ReviewCycle | None
+    people: Page[ReviewablePerson]
+
+
+def get_reviews_page(
+    session: Session,
+    viewer: User,
+    *,
+    cycle_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = 25,
+) -> ReviewsPage:
+    """The cycles, and the people whose packets the viewer may open: at most three statements."""
+    cycles = list_cycles(session)
+    cycle = next((item for item in cycles if item.id == cycle_id), cycles[0] if cycles else None)
+    visible = visible_user_ids(session, viewer)
+    query = (
+        select(User.id, User.display_name, User.job_title, Department.name)
+        .outerjoin(Department, User.department_id == Department.id)
+        .order_by(User.display_name, User.id)
+        .limit(limit + 1)
+    )
+    if visible is not None:
+        query = query.where(User.id.in_(visible))
+    key = decode_cursor(cursor, 2)
+    if key is not None:
+        query = query.where(
+            tuple_(User.display_name, User.id) > tuple_(literal(key[0]), literal(key[1]))
+        )
+    rows = [ReviewablePerson(*row) for row in session.execute(query)]
+    people = page_from_rows(rows, limit, lambda person: (person.display_name, person.id))
+    return ReviewsPage(cycles, cycle, people)
+
+
+def get_packet(session: Session, viewer: User, cycle_id: int, user_id: int) -> Packet:
+    """One packet: frozen when its cycle is closed, live otherwise; a fixed number of statements."""
+    visible = visible_user_ids(session, viewer)
+    if visible is not None and user_id not in visible:
+        raise Forbidden("You can only see your own packets and your reports'.")
+    cycle = get_cycle(session, cycle_id)
+    if cycle.closed_at is not None:
+        content = session.scalar(
+            select(ReviewPacket.content).where(
+                ReviewPacket.cycle_id == cycle_id, ReviewPacket.user_id == user_id
+            )
+        )
+        if content is None:
+            raise NotFound("This person has no packet in that closed cycle.")
+        return Packet.from_dict(content)
+    packets = build_packets(session, cycle, [user_id])
+    if not packets:
+        raise NotFound("That person does not exist.")
+    return packets[0]
+
+
+def list_cycle_packets(session: Session, cycle_id: int) -> list[Packet]:
+    """Every packet of a cycle for the HR export: frozen ones once it is closed."""
+    cycle = get_cycle(session, cycle_id)
+    if cycle.closed_at is None:
+        return build_packets(session, cycle)
+    contents = session.scalars(
+        select(ReviewPacket.content)
+        .where(ReviewPacket.cycle_id == cycle_id)
+        .order_by(ReviewPacket.user_id)
+    )
+    return [Packet.from_dict(content) for content in contents]
+
+
+CSV_COLUMNS = [
+    "cycle",
+    "name",
+    "email",
+    "department",
+    "job_title",
+    "awards",
+    "points",
+    "award_names",
+    "traits_covered",
+    "distinct_nominators",
+    "team_median_nominators",
+]
+
+
+def _cell(value: object) -> object:
+    """Keep spreadsheets from running a name like =HYPERLINK(...) as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def packets_as_csv(packets: list[Packet]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for packet in packets:
+        writer.writerow(
+            _cell(value)
+            for value in [
+                packet.cycle_name,
+                packet.name,
+                packet.email,
+                packet.department,
+                packet.job_title,
+                len(packet.awards),
+                packet.points,
+                "; ".join(award.award for award in packet.awards),
+                "; ".join(packet.traits_covered),
+                packet.distinct_nominators,
+                packet.team_median_nominators,
+            ]
+        )
+    return buffer.getvalue()

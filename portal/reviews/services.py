@@ -1,0 +1,62 @@
+"""Review cycles: defining them and closing them, which freezes every packet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.accounts.models import User
+from portal.audit import record_audit
+from portal.db import utcnow
+from portal.errors import Conflict, DomainError, NotFound
+from portal.recognition.models import ReviewCycle
+from portal.reviews.models import ReviewPacket
+from portal.reviews.packets import build_packets
+
+
+def create_cycle(
+    session: Session, admin: User, name: str, starts_on: date | None, ends_on: date | None
+) -> ReviewCycle:
+    if not name.strip():
+        raise DomainError("Enter the cycle's name.", field="name")
+    if starts_on is None:
+        raise DomainError("Enter the first day, like 2026-07-01.", field="starts_on")
+    if ends_on is None or ends_on < starts_on:
+        raise DomainError("The last day must be on or after the first day.", field="ends_on")
+    cycle = ReviewCycle(name=name.strip(), starts_on=starts_on, ends_on=ends_on)
+    try:
+        with session.begin_nested():
+            session.add(cycle)
+            session.flush()
+    except IntegrityError:
+        raise DomainError("A review cycle with that name already exists.", field="name") from None
+    record_audit(session, "review_cycle_created", actor_id=admin.id, target=f"cycle {cycle.id}")
+    return cycle
+
+
+def close_cycle(session: Session, admin: User, cycle_id: int) -> ReviewCycle:
+    """Close the cycle once and freeze everyone's packet as it stands now."""
+    cycle = session.get(ReviewCycle, cycle_id)
+    if cycle is None:
+        raise NotFound("That review cycle does not exist.")
+    now = utcnow()
+    closed = session.execute(
+        update(ReviewCycle)
+        .where(ReviewCycle.id == cycle_id, ReviewCycle.closed_at.is_(None))
+        .values(closed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:
+        raise Conflict("This review cycle is already closed.")
+    set_committed_value(cycle, "closed_at", now)
+    session.add_all(
+        ReviewPacket(cycle_id=cycle.id, user_id=packet.user_id, content=packet.to_dict())
+        for packet in build_packets(session, cycle)
+    )
+    session.flush()
+    record_audit(session, "review_cycle_closed", actor_id=admin.id, target=f"cycle {cycle.id}")
+    return cycle

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, flash, request, url_for
+from flask_login import current_user
+
+from portal.accounts.views import attach_error
+from portal.admin.forms import ConfirmForm
+from portal.db import db_session
+from portal.errors import DomainError
+from portal.reviews import queries
+from portal.reviews.forms import CycleForm
+from portal.reviews.services import close_cycle, create_cycle
+from portal.web import admin_required, employee_required, redirect_to, render
+
+bp = Blueprint("reviews", __name__)
+
+
+@bp.get("/reviews")
+@employee_required
+def index():
+    reviews = queries.get_reviews_page(
+        db_session(),
+        current_user,
+        cycle_id=request.args.get("cycle", type=int),
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
+    )
+    return render("reviews/index.html", "reviews/_people.html", reviews=reviews)
+
+
+@bp.get("/reviews/<int:cycle_id>/people/<int:user_id>")
+@employee_required
+def packet(cycle_id: int, user_id: int):
+    packet = queries.get_packet(db_session(), current_user, cycle_id, user_id)
+    return render("reviews/packet.html", packet=packet)
+
+
+@bp.get("/reviews/<int:cycle_id>/export.csv")
+@admin_required
+def export_csv(cycle_id: int):
+    packets = queries.list_cycle_packets(db_session(), cycle_id)
+    return Response(
+        queries.packets_as_csv(packets),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=review-cycle-{cycle_id}.csv"},
+    )
+
+
+@bp.get("/reviews/<int:cycle_id>/export.json")
+@admin_required
+def export_json(cycle_id: int):
+    packets = queries.list_cycle_packets(db_session(), cycle_id)
+    return Response(
+        json.dumps([packet.to_dict() for packet in packets], indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=review-cycle-{cycle_id}.json"},
+    )
+
+
+@bp.route("/admin/review-cycles", methods=["GET", "POST"])
+@admin_required
+def cycles():
+    form = CycleForm()
+    if form.validate_on_submit():
+        try:
+            cycle = create_cycle(
+                db_session(),
+                current_user,
+                form.name.data or "",
+                form.starts_on.data,
+                form.ends_on.data,
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(f"{cycle.name} was added.", "success")
+            return redirect_to(url_for("reviews.cycles"))
+    return render(
+        "reviews/cycles.html",
+        form=form,
+        cycles=queries.list_cycles(db_session()),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/admin/review-cycles/<int:cycle_id>/close")
+@admin_required
+def close(cycle_id: int):
+    if ConfirmForm().validate_on_submit():
+        cycle = close_cycle(db_session(), current_user, cycle_id)
+        flash(f"{cycle.name} is closed and every packet in it is frozen.", "success")
+    return redirect_to(url_for("reviews.cycles"))

@@ -1,0 +1,68 @@
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import AccessibilityCheck, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]
+
+CITATION = "Stayed on the line for an hour to rebook a stranded member's flights."
+
+
+def nominate_colleague(page: Page) -> None:
+    page.goto("/recognition/nominate")
+    page.get_by_label("Colleague", exact=True).fill("colleague@example.com")
+    page.get_by_label("Award").select_option(label="Customer Hero (spot, 25 points)")
+    page.get_by_role("group", name="Traits").get_by_label("Patience").check()
+    page.get_by_role("group", name="Traits").get_by_label("Empathy").check()
+    page.get_by_label("What did they do?").fill(CITATION)
+    page.get_by_role("button", name="Submit nomination").click()
+
+
+def other_person(browser: Browser, page: Page) -> Page:
+    base = re.match(r"https?://[^/]+", page.url).group(0)
+    return browser.new_context(base_url=base, viewport=page.viewport_size).new_page()
+
+
+def test_nominate_approve_and_see_the_award(page: Page, browser: Browser) -> None:
+    sign_in(page, "employee@example.com")
+    nominate_colleague(page)
+    expect(page.locator("#messages")).to_contain_text(re.compile("nominat", re.I))
+
+    approver = other_person(browser, page)
+    sign_in(approver, "manager@example.com")
+    approver.goto("/recognition/approvals")
+    expect(approver.get_by_role("main")).to_contain_text(CITATION)
+    approver.get_by_role("button", name="Approve", exact=True).first.click()
+    expect(approver.locator("#messages")).to_contain_text(re.compile("approved", re.I))
+    approver.goto("/reviews")
+    approver.get_by_role("link", name="Casey Colleague").click()
+    expect(approver.get_by_role("main")).to_contain_text(CITATION)
+    expect(approver.get_by_role("main")).to_contain_text("Customer Hero")
+    approver.context.close()
+
+    page.goto("/people")
+    page.get_by_label("Search people").fill("Casey")
+    page.get_by_role("link", name="Casey Colleague").click()
+    expect(page.get_by_role("main")).to_contain_text(CITATION)
+
+
+def test_recognition_pages_are_accessible(
+    page: Page, assert_accessible: AccessibilityCheck
+) -> None:
+    sign_in(page, "manager@example.com")
+    page.goto("/recognition/nominate")
+    assert_accessible(page)
+    page.goto("/recognition/approvals")
+    assert_accessible(page)
+    page.goto("/reviews")
+    page.get_by_role("link", name="Casey Colleague").click()
+    assert_accessible(page)
+
+
+def test_leaderboard_is_accessible(page: Page, assert_accessible: AccessibilityCheck) -> None:
+    sign_in(page, "admin@example.com")
+    page.goto("/admin/leaderboards")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
