@@ -57,6 +57,8 @@ def empty_all_tables(database: Database) -> None:
             quoted = ", ".join(f'"{name}"' for name in tables)
             connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         else:
+            # SQLite checks RESTRICT row by row: untie the org chart before deleting people.
+            connection.execute(text("UPDATE users SET manager_id = NULL"))
             for name in reversed(tables):
                 connection.execute(text(f'DELETE FROM "{name}"'))
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, InvitationToken, Role, User
@@ -116,7 +117,9 @@ def issue_invitation(session: Session, user: User, base_url: str, valid_days: in
 
 def find_valid_invitation(session: Session, token: str) -> InvitationToken:
     invitation = session.scalar(
-        select(InvitationToken).where(InvitationToken.token_hash == _token_digest(token))
+        select(InvitationToken)
+        .join(User, InvitationToken.user_id == User.id)
+        .where(InvitationToken.token_hash == _token_digest(token), User.active.is_(True))
     )
     if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
         raise NotFound("This invitation link is not valid any more. Ask an admin for a new one.")
@@ -194,12 +197,14 @@ def _resolve_manager(session: Session, manager_email: str) -> User | None:
     return manager
 
 
-def _apply_details(session: Session, user: User, details: PersonDetails) -> None:
+def _apply_details(session: Session, user: User, email: str, details: PersonDetails) -> None:
+    """Check everything first, so a refused change leaves the person untouched."""
     display_name = " ".join(details.display_name.split())
     if not display_name:
         raise DomainError("Enter the person's name.", field="display_name")
     manager = _resolve_manager(session, details.manager_email)
     check_manager(session, user, manager)
+    user.email = email
     user.display_name = display_name
     user.job_title = details.job_title.strip()
     department = get_or_create_department(session, details.department)
@@ -213,9 +218,13 @@ def create_person(session: Session, actor: User, details: PersonDetails) -> User
     if find_user_by_email(session, email):
         raise Conflict(f"{email} already has an account.", field="email")
     user = User(email=email, display_name="", role=details.role)
-    _apply_details(session, user, details)
-    session.add(user)
-    session.flush()
+    _apply_details(session, user, email, details)
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError as error:
+        # Someone added the same address since the look-up above.
+        raise Conflict(f"{email} already has an account.", field="email") from error
     record_audit(session, "user_created", actor_id=actor.id, target=email)
     session.flush()
     return user
@@ -227,8 +236,7 @@ def update_person(session: Session, actor: User, user: User, details: PersonDeta
     if other is not None and other.id != user.id:
         raise Conflict(f"{email} already has an account.", field="email")
     old_role = user.role
-    user.email = email
-    _apply_details(session, user, details)
+    _apply_details(session, user, email, details)
     change = f"role {old_role.value} → {user.role.value}" if old_role != user.role else ""
     record_audit(session, "user_updated", actor_id=actor.id, target=email, detail=change)
     session.flush()
