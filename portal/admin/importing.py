@@ -23,6 +23,7 @@ from portal.errors import DomainError
 REQUIRED_COLUMNS = ("email", "name", "title", "department", "manager_email", "role")
 HEADER_ALIASES = {"manager": "manager_email", "job_title": "title", "display_name": "name"}
 ROLE_VALUES = ", ".join(role.value for role in Role)
+BATCH_SIZE = 1000
 
 
 @dataclass
@@ -111,6 +112,8 @@ def _check_fields(row: ImportRow) -> None:
 def _check_duplicates(rows: list[ImportRow]) -> None:
     first_line: dict[str, int] = {}
     for row in rows:
+        if not row.email:
+            continue  # already reported as missing
         if row.email in first_line:
             row.problems.append(f"Duplicate: {row.email} is also on line {first_line[row.email]}.")
         else:
@@ -186,13 +189,24 @@ def preview_import(session: Session, text: str) -> ImportPreview:
 
 def _departments_by_name(session: Session, names: Iterable[str]) -> dict[str, int]:
     wanted = {name for name in names if name}
-    known = dict(session.execute(select(Department.name, Department.id)))
+    known = dict(session.execute(select(Department.name, Department.id)).all())
     for name in sorted(wanted - known.keys()):
         department = Department(name=name)
         session.add(department)
         session.flush()
         known[name] = department.id
     return known
+
+
+def _users_by_email(session: Session, emails: list[str]) -> dict[str, User]:
+    """Batched, so a file of tens of thousands stays under the databases' parameter limits."""
+    users: dict[str, User] = {}
+    for start in range(0, len(emails), BATCH_SIZE):
+        batch = emails[start : start + BATCH_SIZE]
+        users |= {
+            user.email: user for user in session.scalars(select(User).where(User.email.in_(batch)))
+        }
+    return users
 
 
 Progress = Callable[[int], None]
@@ -212,12 +226,10 @@ def apply_import(
     if not preview.is_clean:
         raise DomainError(f"The file has {preview.problem_count} problem(s); nothing was imported.")
     departments = _departments_by_name(session, (row.department for row in preview.rows))
-    users = {
-        user.email: user
-        for user in session.scalars(
-            select(User).where(User.email.in_([row.email for row in preview.rows]))
-        )
-    }
+    emails = {row.email for row in preview.rows}
+    users = _users_by_email(
+        session, sorted(emails | {row.manager_email for row in preview.rows if row.manager_email})
+    )
     created: list[User] = []
     for row in preview.rows:
         user = users.get(row.email)
@@ -232,17 +244,9 @@ def apply_import(
         user.job_title = row.title
         user.department_id = departments.get(row.department)
     session.flush()
-    manager_ids = dict(
-        session.execute(
-            select(User.email, User.id).where(
-                User.email.in_([row.manager_email for row in preview.rows if row.manager_email])
-            )
-        )
-    )
     for done, row in enumerate(preview.rows, start=1):
-        users[row.email].manager_id = (
-            manager_ids.get(row.manager_email) if row.manager_email else None
-        )
+        manager = users[row.manager_email] if row.manager_email else None
+        users[row.email].manager_id = manager.id if manager else None
         if progress and done % 500 == 0:
             progress(500)
     session.flush()
