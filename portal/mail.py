@@ -40,7 +40,8 @@ class OutboxMessage(Base):
 
 
 def enqueue_email(session: Session, recipient: str, subject: str, body: str) -> OutboxMessage:
-    message = OutboxMessage(recipient=recipient, subject=subject[:255], body=body)
+    # A line break in a header would make the message unsendable, so the subject is one line.
+    message = OutboxMessage(recipient=recipient, subject=" ".join(subject.split())[:255], body=body)
     session.add(message)
     return message
 
@@ -104,7 +105,8 @@ def send_due_messages(
     for outbox_message in due_messages(session, limit):
         try:
             transport(build_message(sender, outbox_message))
-        except (OSError, smtplib.SMTPException) as error:
+        except (OSError, smtplib.SMTPException, ValueError) as error:
+            # ValueError: a message the mail library refuses; it must not block the others.
             failed += 1
             outbox_message.attempts += 1
             outbox_message.last_error = str(error)[:1000]
