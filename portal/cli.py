@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from portal.admin.importing import apply_import, preview_import
 from portal.db import get_database
@@ -15,11 +16,11 @@ from portal.mail import send_due_messages, transport_for
 from portal.migrate import new_revision, upgrade_database
 from portal.notifications.services import send_daily_digests
 
-db_cli = click.Group("db", help="Database schema.")
-demo_cli = click.Group("demo", help="Demo data.")
-users_cli = click.Group("users", help="People and the org chart.")
-outbox_cli = click.Group("outbox", help="Outgoing email.")
-notifications_cli = click.Group("notifications", help="Notifications.")
+db_cli = AppGroup("db", help="Database schema.")
+demo_cli = AppGroup("demo", help="Demo data.")
+users_cli = AppGroup("users", help="People and the org chart.")
+outbox_cli = AppGroup("outbox", help="Outgoing email.")
+notifications_cli = AppGroup("notifications", help="Notifications.")
 
 
 @db_cli.command("upgrade")
