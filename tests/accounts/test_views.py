@@ -196,7 +196,7 @@ def attempt(app: Flask, email: str, password: str, address: str):
 
 
 def test_wrong_passwords_for_one_account_are_throttled_from_any_address(
-    strict_limits: Flask, employee: User
+    strict_limits: Flask, employee: User, db: Session
 ) -> None:
     for number in range(3):
         response = attempt(strict_limits, employee.email, "wrong-password-1", f"10.0.0.{number}")
@@ -204,6 +204,8 @@ def test_wrong_passwords_for_one_account_are_throttled_from_any_address(
     response = attempt(strict_limits, "Employee@Example.com", PASSWORD, "10.0.0.99")
     assert response.status_code == 429
     assert TOO_MANY in response.get_data(as_text=True)
+    throttled = db.scalars(select(AuditEntry).where(AuditEntry.action == "rate_limited")).one()
+    assert (throttled.target, throttled.ip) == ("POST /login", "10.0.0.99")
 
 
 def test_many_accounts_from_one_address_are_throttled(strict_limits: Flask, employee: User) -> None:
@@ -304,6 +306,18 @@ def test_directory_htmx_gets_only_the_fragment(login_as: SignIn, org: dict[str, 
     assert body.lstrip().startswith('<section id="people-results"')
     assert "<html" not in body and "Bob Baker" in body
     assert "HX-Request" in fragment.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    "headers", [{"HX-History-Restore-Request": "true"}, {"HX-Boosted": "true"}]
+)
+def test_htmx_history_restore_and_boost_get_the_full_page(
+    login_as: SignIn, org: dict[str, User], headers: dict[str, str]
+) -> None:
+    # Back after a search pushed its URL: htmx asks for the whole page to put in <body>.
+    client = login_as(org["ann"])
+    response = client.get("/people?q=bob", headers={"HX-Request": "true", **headers})
+    assert "<html" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("url", ["/people", "/admin/users"])
