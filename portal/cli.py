@@ -59,7 +59,12 @@ def demo_load(if_empty: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Only report the problems.")
 def users_import(csv_file: Path, dry_run: bool) -> None:
     """Import the org chart from CSV_FILE (email,name,title,department,manager_email,role)."""
-    text = csv_file.read_text(encoding="utf-8-sig")
+    try:
+        text = csv_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+        ) from error
     database = get_database()
     with database.session_scope() as session:
         preview = preview_import(session, text)

@@ -43,6 +43,14 @@ def test_import_reports_every_mistake_and_applies_nothing(
     assert people_count(db) == 0
 
 
+def test_a_file_that_is_not_utf8_is_refused_clearly(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes((HEADER + "zoé@example.com,Zoé,,,,\n").encode("latin-1"))
+    result = runner(app).invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 1
+    assert "The file is not UTF-8 text." in result.output
+
+
 def test_dry_run_changes_nothing(app: Flask, db: Session, tmp_path: Path) -> None:
     result = runner(app).invoke(args=["users", "import", "--dry-run", csv_file(tmp_path, CLEAN)])
     assert result.exit_code == 0, result.output
