@@ -140,6 +140,13 @@ def accept_invitation(session: Session, token: str, new_password: str) -> User:
     ).rowcount
     if claimed != 1:
         raise Conflict("This invitation link has already been used.")
+    # Older links to the same person stop working too: a password is set only once this way.
+    session.execute(
+        update(InvitationToken)
+        .where(InvitationToken.user_id == invitation.user_id, InvitationToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     user = session.get_one(User, invitation.user_id)
     set_password(session, user, new_password)
     record_audit(session, "invitation_accepted", actor_id=user.id, target=user.email)
@@ -165,7 +172,8 @@ def check_manager(session: Session, user: User | None, manager: User | None) -> 
         return
     if user is not None and manager.id == user.id:
         raise DomainError("A person cannot be their own manager.", field="manager_email")
-    if not manager.active:
+    # A deactivated manager stays until someone is assigned; only a new choice is refused.
+    if not manager.active and (user is None or user.manager_id != manager.id):
         raise DomainError(f"{manager.email} is deactivated.", field="manager_email")
     if (
         user is not None
@@ -235,8 +243,15 @@ def update_person(session: Session, actor: User, user: User, details: PersonDeta
     other = find_user_by_email(session, email)
     if other is not None and other.id != user.id:
         raise Conflict(f"{email} already has an account.", field="email")
+    if user.id == actor.id and details.role != user.role:
+        # Otherwise the last admin could lock everyone out of administration.
+        raise DomainError("You cannot change your own role; ask another admin.", field="role")
     old_role = user.role
-    _apply_details(session, user, email, details)
+    try:
+        with session.begin_nested():
+            _apply_details(session, user, email, details)
+    except IntegrityError as error:
+        raise Conflict(f"{email} already has an account.", field="email") from error
     change = f"role {old_role.value} → {user.role.value}" if old_role != user.role else ""
     record_audit(session, "user_updated", actor_id=actor.id, target=email, detail=change)
     session.flush()

@@ -262,3 +262,48 @@ def test_deactivate_and_reactivate(db: Session, admin: User, employee: User) -> 
 def test_admin_cannot_deactivate_themself(db: Session, admin: User) -> None:
     with pytest.raises(DomainError, match="your own account"):
         set_person_active(db, admin, admin, active=False)
+
+
+def test_accepting_one_invitation_ends_the_older_ones(db: Session, employee: User) -> None:
+    first = issue_invitation(db, employee, BASE_URL, 7)
+    second = issue_invitation(db, employee, BASE_URL, 7)
+    accept_invitation(db, second, "my very own password")
+    with pytest.raises(NotFound):
+        accept_invitation(db, first, "someone else's password")
+
+
+def test_a_deactivated_manager_does_not_block_other_edits(
+    db: Session, admin: User, make_user: UserFactory
+) -> None:
+    boss = make_user("boss@example.com", role=Role.MANAGER)
+    report = make_user("report@example.com", manager=boss)
+    set_person_active(db, admin, boss, active=False)
+    update_person(
+        db, admin, report, details(report.email, name="Renamed", manager_email=boss.email)
+    )
+    assert report.display_name == "Renamed"
+    other = make_user("other@example.com")
+    with pytest.raises(DomainError, match="deactivated"):
+        update_person(db, admin, other, details(other.email, manager_email=boss.email))
+
+
+def test_an_admin_cannot_change_their_own_role(db: Session, admin: User) -> None:
+    with pytest.raises(DomainError, match="your own role") as caught:
+        update_person(db, admin, admin, details(admin.email, name="Avery", role=Role.EMPLOYEE))
+    assert caught.value.field == "role"
+    update_person(db, admin, admin, details(admin.email, name="Avery", role=Role.ADMIN))
+    assert admin.display_name == "Avery"
+
+
+def test_email_change_race_is_a_conflict_not_a_crash(
+    db: Session, database: Database, admin: User, employee: User, monkeypatch
+) -> None:
+    from portal.accounts import services
+
+    with database.write_sessions() as other:
+        other.add(User(email="taken@example.com", display_name="Taken"))
+        other.commit()
+    # As if the look-up ran before the other person was added.
+    monkeypatch.setattr(services, "find_user_by_email", lambda _session, _email: None)
+    with pytest.raises(Conflict):
+        update_person(db, admin, employee, details("taken@example.com"))
