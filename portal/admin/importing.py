@@ -134,6 +134,10 @@ def _find_loop(start: str, managers: dict[str, str | None]) -> list[str] | None:
     return None
 
 
+def _current_manager(existing: dict[str, tuple[int, str | None, bool]], email: str) -> str | None:
+    return existing[email][1] if email in existing else None
+
+
 def _check_managers(
     rows: list[ImportRow], existing: dict[str, tuple[int, str | None, bool]]
 ) -> None:
@@ -152,7 +156,12 @@ def _check_managers(
         known = existing.get(row.manager_email)
         if row.manager_email not in in_file and known is None:
             row.problems.append(f"Unknown manager: no one has the email {row.manager_email}.")
-        elif row.manager_email not in in_file and known is not None and not known[2]:
+        elif (
+            row.manager_email not in in_file
+            and known is not None
+            and not known[2]
+            and _current_manager(existing, row.email) != row.manager_email
+        ):
             row.problems.append(f"Manager {row.manager_email} is deactivated.")
         else:
             loop = _find_loop(row.email, managers)

@@ -185,3 +185,15 @@ def test_manager_already_in_the_portal_but_not_in_the_file(
     db.commit()
     new = db.scalars(select(User).where(User.email == "new@example.com")).one()
     assert new.manager_id == boss.id
+
+
+def test_a_deactivated_manager_is_refused_only_as_a_new_choice(
+    db: Session, make_user: UserFactory
+) -> None:
+    boss = make_user("boss@example.com", role=Role.MANAGER, active=False)
+    make_user("report@example.com", manager=boss)
+    text = HEADER + (
+        "report@example.com,Report,,,boss@example.com,\n"
+        "newbie@example.com,Newbie,,,boss@example.com,\n"
+    )
+    assert problems_by_line(db, text) == {3: ["Manager boss@example.com is deactivated."]}
