@@ -339,3 +339,8 @@ def test_lists_run_the_same_statements_for_few_and_many(
 
     existing = [2]
     assert statements_with(5) == statements_with(60)
+
+
+def test_anonymous_htmx_request_is_sent_to_login(client: FlaskClient) -> None:
+    response = client.get("/people", headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"].startswith("/login?next=")

@@ -257,3 +257,22 @@ def test_employee_cannot_reach_admin_pages(login_as: SignIn, employee: User) -> 
     client = login_as(employee)
     assert client.get("/admin/users").status_code == 403
     assert client.post("/admin/users/import/confirm", data={"content": CLEAN}).status_code == 403
+
+
+def test_a_refusal_for_htmx_lands_in_the_message_area(
+    admin_client: FlaskClient, admin: User
+) -> None:
+    response = admin_client.post(
+        f"/admin/users/{admin.id}/deactivate", headers={"HX-Request": "true"}
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#messages"
+    assert "<html" not in body and "You cannot deactivate your own account." in body
+
+
+def test_htmx_save_redirects_with_hx_redirect(admin_client: FlaskClient, employee: User) -> None:
+    response = admin_client.post(
+        f"/admin/users/{employee.id}/deactivate", headers={"HX-Request": "true"}
+    )
+    assert response.headers["HX-Redirect"] == "/admin/users"
