@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, Role, User
 from portal.accounts.services import issue_invitation
 from portal.audit import record_audit
-from portal.errors import DomainError
+from portal.errors import Conflict, DomainError
 
 REQUIRED_COLUMNS = ("email", "name", "title", "department", "manager_email", "role")
 HEADER_ALIASES = {"manager": "manager_email", "job_title": "title", "display_name": "name"}
 ROLE_VALUES = ", ".join(role.value for role in Role)
 BATCH_SIZE = 1000
+PROGRESS_STEP = 500
 
 
 @dataclass
@@ -221,6 +223,36 @@ def _users_by_email(session: Session, emails: list[str]) -> dict[str, User]:
 Progress = Callable[[int], None]
 
 
+def _apply_rows(session: Session, rows: list[ImportRow], progress: Progress | None) -> list[User]:
+    """Create or update everyone in a checked file; returns the people created."""
+    departments = _departments_by_name(session, (row.department for row in rows))
+    emails = {row.email for row in rows}
+    users = _users_by_email(
+        session, sorted(emails | {row.manager_email for row in rows if row.manager_email})
+    )
+    created: list[User] = []
+    for row in rows:
+        user = users.get(row.email)
+        if user is None:
+            user = User(email=row.email, role=Role(row.role or "employee"))
+            users[row.email] = user
+            created.append(user)
+            session.add(user)
+        elif row.role:
+            user.role = Role(row.role)
+        user.display_name = row.name
+        user.job_title = row.title
+        user.department_id = departments.get(row.department)
+    session.flush()
+    for done, row in enumerate(rows, start=1):
+        manager = users[row.manager_email] if row.manager_email else None
+        users[row.email].manager_id = manager.id if manager else None
+        if progress and done % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
+    session.flush()
+    return created
+
+
 def apply_import(
     session: Session,
     actor: User | None,
@@ -234,35 +266,19 @@ def apply_import(
     preview = preview_import(session, text)
     if not preview.is_clean:
         raise DomainError(f"The file has {preview.problem_count} problem(s); nothing was imported.")
-    departments = _departments_by_name(session, (row.department for row in preview.rows))
-    emails = {row.email for row in preview.rows}
-    users = _users_by_email(
-        session, sorted(emails | {row.manager_email for row in preview.rows if row.manager_email})
-    )
-    created: list[User] = []
-    for row in preview.rows:
-        user = users.get(row.email)
-        if user is None:
-            user = User(email=row.email, role=Role(row.role or "employee"))
-            users[row.email] = user
-            created.append(user)
-            session.add(user)
-        elif row.role:
-            user.role = Role(row.role)
-        user.display_name = row.name
-        user.job_title = row.title
-        user.department_id = departments.get(row.department)
-    session.flush()
-    for done, row in enumerate(preview.rows, start=1):
-        manager = users[row.manager_email] if row.manager_email else None
-        users[row.email].manager_id = manager.id if manager else None
-        if progress and done % 500 == 0:
-            progress(500)
-    session.flush()
+    try:
+        with session.begin_nested():
+            created = _apply_rows(session, preview.rows, progress)
+    except IntegrityError as error:
+        # Another import or edit added the same people or departments meanwhile.
+        raise Conflict(
+            "The org chart changed while this file was imported; nothing was imported. "
+            "Upload the file again to see the new preview."
+        ) from error
     for user in created:
         issue_invitation(session, user, base_url, invitation_days)
     if progress:
-        progress(len(preview.rows) % 500)
+        progress(len(preview.rows) % PROGRESS_STEP)
     record_audit(
         session,
         "org_chart_imported",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -9,7 +11,8 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Department, InvitationToken, Role, User
 from portal.admin.importing import apply_import, preview_import
 from portal.audit import AuditEntry
-from portal.errors import DomainError
+from portal.db import Database
+from portal.errors import Conflict, DomainError
 from portal.mail import OutboxMessage
 from tests.conftest import UserFactory
 
@@ -197,3 +200,30 @@ def test_a_deactivated_manager_is_refused_only_as_a_new_choice(
         "newbie@example.com,Newbie,,,boss@example.com,\n"
     )
     assert problems_by_line(db, text) == {3: ["Manager boss@example.com is deactivated."]}
+
+
+def test_two_simultaneous_imports_never_duplicate_nor_crash(
+    db: Session, database: Database
+) -> None:
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def run_import() -> None:
+        with database.write_sessions() as session:
+            barrier.wait()
+            try:
+                apply_import(session, None, CLEAN, base_url="http://portal.test", invitation_days=7)
+                session.commit()
+                outcomes.append("imported")
+            except Conflict:
+                session.rollback()
+                outcomes.append("conflict")
+
+    threads = [threading.Thread(target=run_import) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2 and "imported" in outcomes
+    assert count(db, User) == 3
+    assert count(db, OutboxMessage) == 3
