@@ -98,10 +98,12 @@ def outbox_send(loop: bool, interval: int) -> None:
     app = current_app._get_current_object()
     transport = transport_for(app)
     while True:
-        with get_database().session_scope() as session:
-            sent, failed = send_due_messages(
-                session, app.config["MAIL_FROM"], transport, app.config["MAIL_MAX_ATTEMPTS"]
-            )
+        sent, failed = send_due_messages(
+            get_database().write_sessions,
+            app.config["MAIL_FROM"],
+            transport,
+            app.config["MAIL_MAX_ATTEMPTS"],
+        )
         if sent or failed or not loop:
             click.echo(f"{sent} sent, {failed} failed (will retry).")
         if not loop:
