@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, aliased
 from portal.accounts.models import Department, Role, User
 from portal.demo import DEMO_PASSWORD
 from portal.mail import OutboxMessage
+from portal.notifications.models import Delivery
+from portal.notifications.services import notify
 from tests.admin.test_importing import CLEAN, HEADER, MISTAKES
-from tests.conftest import login
+from tests.conftest import UserFactory, login
 
 
 def people_count(db: Session) -> int:
@@ -116,3 +118,14 @@ def test_demo_load_if_empty_twice_changes_nothing(app: Flask, db: Session) -> No
     assert "not loaded again" in second.output
     assert people_count(db) == before
     assert runner(app).invoke(args=["demo", "load"]).exit_code == 1
+
+
+def test_daily_digest_command(app: Flask, db: Session, make_user: UserFactory) -> None:
+    reader = make_user("reader@example.com")
+    reader.notification_delivery = Delivery.DAILY
+    notify(db, [reader.id], "Your idea was approved", "/ideas/1", base_url="http://portal.test")
+    db.commit()
+    result = runner(app).invoke(args=["notifications", "digest"])
+    assert result.exit_code == 0, result.output
+    assert "1 digest(s) queued." in result.output
+    assert runner(app).invoke(args=["notifications", "digest"]).output == "0 digest(s) queued.\n"
