@@ -47,3 +47,13 @@ def test_pages_never_fail_on_a_forged_cursor(
     client = login_as(make_user("pager@example.com", role=Role.ADMIN, name="Pat Pager"))
     response = client.get(url, query_string={"after": cursor})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/people", "/admin/users"])
+def test_a_cursor_past_the_end_says_so(
+    login_as: Callable[[User], FlaskClient], make_user: UserFactory, url: str
+) -> None:
+    client = login_as(make_user("pager@example.com", role=Role.ADMIN, name="Pat Pager"))
+    body = client.get(url, query_string={"after": encode_cursor(["zzz", 1])}).get_data(as_text=True)
+    assert "No more people." in body
+    assert "None" not in body
