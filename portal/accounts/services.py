@@ -158,11 +158,16 @@ def get_or_create_department(session: Session, name: str) -> Department | None:
     name = " ".join(name.split())
     if not name:
         return None
-    department = session.scalar(select(Department).where(Department.name == name))
+    found = select(Department).where(Department.name == name)
+    department = session.scalar(found)
     if department is None:
-        department = Department(name=name)
-        session.add(department)
-        session.flush()
+        try:
+            with session.begin_nested():
+                department = Department(name=name)
+                session.add(department)
+        except IntegrityError:
+            # Someone else created it a moment ago: use theirs.
+            department = session.scalars(found).one()
     return department
 
 

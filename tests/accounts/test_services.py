@@ -6,10 +6,10 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import InvitationToken, Role, User
+from portal.accounts.models import Department, InvitationToken, Role, User
 from portal.accounts.passwords import password_problem, verify_password
 from portal.accounts.services import (
     InvalidCredentials,
@@ -307,3 +307,30 @@ def test_email_change_race_is_a_conflict_not_a_crash(
     monkeypatch.setattr(services, "find_user_by_email", lambda _session, _email: None)
     with pytest.raises(Conflict):
         update_person(db, admin, employee, details("taken@example.com"))
+
+
+def test_two_admins_adding_people_to_the_same_new_department_at_once(
+    db: Session, database: Database, admin: User
+) -> None:
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def add(email: str) -> None:
+        with database.write_sessions() as session:
+            barrier.wait()
+            try:
+                actor = session.get_one(User, admin.id)
+                create_person(session, actor, details(email, department="Brand New"))
+                session.commit()
+            except Exception as error:  # the test reports whatever happened
+                errors.append(error)
+
+    threads = [
+        threading.Thread(target=add, args=(f"new{number}@example.com",)) for number in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert db.scalar(select(func.count()).select_from(Department)) == 2  # and the admin's
