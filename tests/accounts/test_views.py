@@ -326,19 +326,22 @@ def test_lists_run_the_same_statements_for_few_and_many(
 ) -> None:
     admin = make_user("lister@example.com", role=Role.ADMIN)
     boss = make_user("chief@example.com", role=Role.MANAGER)
+    client = app.test_client()
+    login(client, admin.email)
 
-    def statements_with(total: int) -> int:
-        for _ in range(total - existing[0]):
-            make_user(manager=boss, department=f"Dept {existing[0] % 4}")
-            existing[0] += 1
-        client = app.test_client()
-        login(client, admin.email)
+    def add_people(number: int) -> None:
+        for index in range(number):
+            make_user(manager=boss, department=f"Dept {index % 4}")
+
+    def statements() -> int:
         with count_statements() as counter:
             assert client.get(url).status_code == 200
         return counter.count
 
-    existing = [2]
-    assert statements_with(5) == statements_with(60)
+    add_people(3)  # 5 people
+    few = statements()
+    add_people(55)  # 60 people, more than a page
+    assert statements() == few
 
 
 def test_anonymous_htmx_request_is_sent_to_login(client: FlaskClient) -> None:
