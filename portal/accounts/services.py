@@ -96,6 +96,8 @@ def _token_digest(token: str) -> str:
 
 def issue_invitation(session: Session, user: User, base_url: str, valid_days: int) -> str:
     """Create a single-use link to set a password and mail it; returns the raw token."""
+    if not user.active:
+        raise DomainError(f"{user.email} is deactivated; reactivate them before inviting them.")
     token = secrets.token_urlsafe(32)
     session.add(
         InvitationToken(

@@ -120,11 +120,15 @@ def test_expired_invitation_is_refused(db: Session, employee: User) -> None:
         accept_invitation(db, token, "my very own password")
 
 
-def test_invitation_of_a_deactivated_person_is_refused(db: Session, make_user: UserFactory) -> None:
-    retired = make_user(active=False)
-    token = issue_invitation(db, retired, BASE_URL, 7)
+def test_invitation_of_a_deactivated_person_is_refused(
+    db: Session, admin: User, employee: User
+) -> None:
+    token = issue_invitation(db, employee, BASE_URL, 7)
+    set_person_active(db, admin, employee, active=False)
     with pytest.raises(NotFound):
         accept_invitation(db, token, "my very own password")
+    with pytest.raises(DomainError, match="reactivate them"):
+        issue_invitation(db, employee, BASE_URL, 7)
 
 
 def test_two_simultaneous_uses_give_one_success(
