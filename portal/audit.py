@@ -54,6 +54,14 @@ class AuditRow:
     actor_name: str | None
 
 
+def _aware_timestamp(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def list_audit_entries(session: Session, *, cursor: str | None, limit: int) -> Page[AuditRow]:
     """Newest first, one statement a page."""
     query = (
@@ -62,9 +70,9 @@ def list_audit_entries(session: Session, *, cursor: str | None, limit: int) -> P
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 2)
-    if key is not None:
-        created_at = datetime.fromisoformat(key[0])
+    key = decode_cursor(cursor, 2, (str, int))
+    created_at = _aware_timestamp(key[0]) if key else None
+    if key is not None and created_at is not None:
         query = query.where(
             tuple_(AuditEntry.created_at, AuditEntry.id)
             < tuple_(literal(created_at, UTCDateTime()), literal(key[1]))

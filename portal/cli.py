@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from portal.admin.importing import apply_import, preview_import
 from portal.db import get_database
@@ -15,11 +16,11 @@ from portal.mail import send_due_messages, transport_for
 from portal.migrate import new_revision, upgrade_database
 from portal.notifications.services import send_daily_digests
 
-db_cli = click.Group("db", help="Database schema.")
-demo_cli = click.Group("demo", help="Demo data.")
-users_cli = click.Group("users", help="People and the org chart.")
-outbox_cli = click.Group("outbox", help="Outgoing email.")
-notifications_cli = click.Group("notifications", help="Notifications.")
+db_cli = AppGroup("db", help="Database schema.")
+demo_cli = AppGroup("demo", help="Demo data.")
+users_cli = AppGroup("users", help="People and the org chart.")
+outbox_cli = AppGroup("outbox", help="Outgoing email.")
+notifications_cli = AppGroup("notifications", help="Notifications.")
 
 
 @db_cli.command("upgrade")
@@ -58,7 +59,12 @@ def demo_load(if_empty: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Only report the problems.")
 def users_import(csv_file: Path, dry_run: bool) -> None:
     """Import the org chart from CSV_FILE (email,name,title,department,manager_email,role)."""
-    text = csv_file.read_text(encoding="utf-8-sig")
+    try:
+        text = csv_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+        ) from error
     database = get_database()
     with database.session_scope() as session:
         preview = preview_import(session, text)
@@ -92,10 +98,12 @@ def outbox_send(loop: bool, interval: int) -> None:
     app = current_app._get_current_object()
     transport = transport_for(app)
     while True:
-        with get_database().session_scope() as session:
-            sent, failed = send_due_messages(
-                session, app.config["MAIL_FROM"], transport, app.config["MAIL_MAX_ATTEMPTS"]
-            )
+        sent, failed = send_due_messages(
+            get_database().write_sessions,
+            app.config["MAIL_FROM"],
+            transport,
+            app.config["MAIL_MAX_ATTEMPTS"],
+        )
         if sent or failed or not loop:
             click.echo(f"{sent} sent, {failed} failed (will retry).")
         if not loop:

@@ -64,11 +64,11 @@ def render_error(status: int, message: str) -> tuple[str, int, dict[str, str]]:
     return body, status, headers
 
 
-def audit_denial() -> None:
+def audit_denial(action: str = "permission_denied") -> None:
     actor_id = current_user.id if current_user.is_authenticated else None
     record_audit(
         db_session(),
-        "permission_denied",
+        action,
         actor_id=actor_id,
         target=f"{request.method} {request.path}",
     )
@@ -91,7 +91,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(_error: RateLimitExceeded):
-        roll_back_request()
+        # A throttled sign-in is a refused one: the audit log must show the attack.
+        discard_request_changes()
+        audit_denial("rate_limited")
         return render_error(429, "Too many attempts. Wait a few minutes and try again.")
 
     @app.errorhandler(403)

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from flask import Flask
 from sqlalchemy import Index, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from portal.db import Base, utcnow
 
@@ -40,7 +40,8 @@ class OutboxMessage(Base):
 
 
 def enqueue_email(session: Session, recipient: str, subject: str, body: str) -> OutboxMessage:
-    message = OutboxMessage(recipient=recipient, subject=subject[:255], body=body)
+    # A line break in a header would make the message unsendable, so the subject is one line.
+    message = OutboxMessage(recipient=recipient, subject=" ".join(subject.split())[:255], body=body)
     session.add(message)
     return message
 
@@ -83,6 +84,11 @@ def build_message(sender: str, outbox_message: OutboxMessage) -> EmailMessage:
     return message
 
 
+# How long a claimed message is left to its worker before another may try it.
+CLAIM_LEASE = timedelta(minutes=5)
+SEND_ERRORS = (OSError, smtplib.SMTPException, ValueError)
+
+
 def due_messages(session: Session, limit: int) -> list[OutboxMessage]:
     query = (
         select(OutboxMessage)
@@ -96,28 +102,68 @@ def due_messages(session: Session, limit: int) -> list[OutboxMessage]:
     return list(session.scalars(query))
 
 
-def send_due_messages(
-    session: Session, sender: str, transport: Transport, max_attempts: int, limit: int = 100
-) -> tuple[int, int]:
-    """Send what is due; return (sent, failed). The caller commits."""
-    sent = failed = 0
+def claim_due_messages(
+    session: Session, sender: str, limit: int
+) -> list[tuple[int, EmailMessage | ValueError]]:
+    """Lease what is due to this worker and build each message (or the reason it cannot be)."""
+    claimed: list[tuple[int, EmailMessage | ValueError]] = []
+    lease_end = utcnow() + CLAIM_LEASE
     for outbox_message in due_messages(session, limit):
+        outbox_message.next_attempt_at = lease_end
         try:
-            transport(build_message(sender, outbox_message))
-        except (OSError, smtplib.SMTPException) as error:
-            failed += 1
-            outbox_message.attempts += 1
-            outbox_message.last_error = str(error)[:1000]
-            delay = retry_delay(outbox_message.attempts)
-            if outbox_message.attempts >= max_attempts:
-                log.error(
-                    "mail %s still failing after %s attempts", outbox_message.id, max_attempts
-                )
-                delay = timedelta(hours=24)
-            outbox_message.next_attempt_at = utcnow() + delay
-        else:
-            sent += 1
-            outbox_message.attempts += 1
-            outbox_message.sent_at = utcnow()
+            claimed.append((outbox_message.id, build_message(sender, outbox_message)))
+        except ValueError as error:
+            # A message the mail library refuses must not block the others.
+            claimed.append((outbox_message.id, error))
     session.flush()
+    return claimed
+
+
+def record_attempt(
+    session: Session, message_id: int, error: Exception | None, max_attempts: int
+) -> None:
+    outbox_message = session.get_one(OutboxMessage, message_id)
+    outbox_message.attempts += 1
+    if error is None:
+        outbox_message.sent_at = utcnow()
+        return
+    outbox_message.last_error = str(error)[:1000]
+    delay = retry_delay(outbox_message.attempts)
+    if outbox_message.attempts >= max_attempts:
+        log.error("mail %s still failing after %s attempts", message_id, max_attempts)
+        delay = timedelta(hours=24)
+    outbox_message.next_attempt_at = utcnow() + delay
+
+
+def send_due_messages(
+    sessions: sessionmaker[Session],
+    sender: str,
+    transport: Transport,
+    max_attempts: int,
+    limit: int = 100,
+) -> tuple[int, int]:
+    """Send what is due; return (sent, failed).
+
+    No transaction stays open while the mail server is talked to: on SQLite that would hold
+    the database's single write lock and stall every request for as long as SMTP is slow.
+    """
+    with sessions.begin() as session:
+        claimed = claim_due_messages(session, sender, limit)
+    sent = failed = 0
+    for message_id, message in claimed:
+        error = message if isinstance(message, ValueError) else _send(transport, message)
+        with sessions.begin() as session:
+            record_attempt(session, message_id, error, max_attempts)
+        if error is None:
+            sent += 1
+        else:
+            failed += 1
     return sent, failed
+
+
+def _send(transport: Transport, message: EmailMessage) -> Exception | None:
+    try:
+        transport(message)
+    except SEND_ERRORS as error:
+        return error
+    return None

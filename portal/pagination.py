@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -16,8 +17,28 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, length: int) -> list[Any] | None:
-    """The key inside a cursor, or None when it is missing or malformed (first page)."""
+INT64 = range(-(2**63), 2**63)
+
+
+def _is_plain_value(value: Any) -> bool:
+    """What a database accepts as a bound value of a sort column: no containers, no NUL."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, int):
+        return value in INT64
+    if isinstance(value, str):
+        return "\x00" not in value
+    return value is None
+
+
+def decode_cursor(
+    cursor: str | None, length: int, types: Sequence[type] | None = None
+) -> list[Any] | None:
+    """The key inside a cursor, or None when it is missing or malformed (first page).
+
+    A cursor comes from the address bar, so anything in it may be forged: pass the `types` of
+    the key's parts to refuse, say, a string where the query compares an integer column.
+    """
     if not cursor:
         return None
     try:
@@ -26,6 +47,13 @@ def decode_cursor(cursor: str | None, length: int) -> list[Any] | None:
     except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(key, list) or len(key) != length:
+        return None
+    if not all(_is_plain_value(value) for value in key):
+        return None
+    if types is not None and not all(
+        isinstance(value, kind) and not isinstance(value, bool)
+        for value, kind in zip(key, types, strict=True)
+    ):
         return None
     return key
 

@@ -21,10 +21,15 @@ def render(
     template: str, fragment: str | None = None, status: int = 200, **context: Any
 ) -> Response:
     """Render the full page, or only its fragment when htmx asks for it."""
-    chosen = fragment if fragment and htmx else template
+    chosen = fragment if fragment and wants_fragment() else template
     response = make_response(render_template(chosen, **context), status)
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def wants_fragment() -> bool:
+    """An htmx request swapping part of a page; restoring history or boosting needs it whole."""
+    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
 
 
 def redirect_to(location: str) -> Response:

@@ -84,7 +84,7 @@ def list_people(
         query = query.where(User.active.is_(True))
     if search.strip():
         query = query.where(_search_filter(_escape_like(search)))
-    key = decode_cursor(cursor, 2)
+    key = decode_cursor(cursor, 2, (str, int))
     if key is not None:
         query = query.where(
             tuple_(User.display_name, User.id) > tuple_(literal(key[0]), literal(key[1]))

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, InvitationToken, Role, User
@@ -95,6 +96,8 @@ def _token_digest(token: str) -> str:
 
 def issue_invitation(session: Session, user: User, base_url: str, valid_days: int) -> str:
     """Create a single-use link to set a password and mail it; returns the raw token."""
+    if not user.active:
+        raise DomainError(f"{user.email} is deactivated; reactivate them before inviting them.")
     token = secrets.token_urlsafe(32)
     session.add(
         InvitationToken(
@@ -116,7 +119,9 @@ def issue_invitation(session: Session, user: User, base_url: str, valid_days: in
 
 def find_valid_invitation(session: Session, token: str) -> InvitationToken:
     invitation = session.scalar(
-        select(InvitationToken).where(InvitationToken.token_hash == _token_digest(token))
+        select(InvitationToken)
+        .join(User, InvitationToken.user_id == User.id)
+        .where(InvitationToken.token_hash == _token_digest(token), User.active.is_(True))
     )
     if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
         raise NotFound("This invitation link is not valid any more. Ask an admin for a new one.")
@@ -137,6 +142,13 @@ def accept_invitation(session: Session, token: str, new_password: str) -> User:
     ).rowcount
     if claimed != 1:
         raise Conflict("This invitation link has already been used.")
+    # Older links to the same person stop working too: a password is set only once this way.
+    session.execute(
+        update(InvitationToken)
+        .where(InvitationToken.user_id == invitation.user_id, InvitationToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     user = session.get_one(User, invitation.user_id)
     set_password(session, user, new_password)
     record_audit(session, "invitation_accepted", actor_id=user.id, target=user.email)
@@ -148,11 +160,16 @@ def get_or_create_department(session: Session, name: str) -> Department | None:
     name = " ".join(name.split())
     if not name:
         return None
-    department = session.scalar(select(Department).where(Department.name == name))
+    found = select(Department).where(Department.name == name)
+    department = session.scalar(found)
     if department is None:
-        department = Department(name=name)
-        session.add(department)
-        session.flush()
+        try:
+            with session.begin_nested():
+                department = Department(name=name)
+                session.add(department)
+        except IntegrityError:
+            # Someone else created it a moment ago: use theirs.
+            department = session.scalars(found).one()
     return department
 
 
@@ -162,7 +179,8 @@ def check_manager(session: Session, user: User | None, manager: User | None) -> 
         return
     if user is not None and manager.id == user.id:
         raise DomainError("A person cannot be their own manager.", field="manager_email")
-    if not manager.active:
+    # A deactivated manager stays until someone is assigned; only a new choice is refused.
+    if not manager.active and (user is None or user.manager_id != manager.id):
         raise DomainError(f"{manager.email} is deactivated.", field="manager_email")
     if (
         user is not None
@@ -194,12 +212,14 @@ def _resolve_manager(session: Session, manager_email: str) -> User | None:
     return manager
 
 
-def _apply_details(session: Session, user: User, details: PersonDetails) -> None:
+def _apply_details(session: Session, user: User, email: str, details: PersonDetails) -> None:
+    """Check everything first, so a refused change leaves the person untouched."""
     display_name = " ".join(details.display_name.split())
     if not display_name:
         raise DomainError("Enter the person's name.", field="display_name")
     manager = _resolve_manager(session, details.manager_email)
     check_manager(session, user, manager)
+    user.email = email
     user.display_name = display_name
     user.job_title = details.job_title.strip()
     department = get_or_create_department(session, details.department)
@@ -213,9 +233,13 @@ def create_person(session: Session, actor: User, details: PersonDetails) -> User
     if find_user_by_email(session, email):
         raise Conflict(f"{email} already has an account.", field="email")
     user = User(email=email, display_name="", role=details.role)
-    _apply_details(session, user, details)
-    session.add(user)
-    session.flush()
+    _apply_details(session, user, email, details)
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError as error:
+        # Someone added the same address since the look-up above.
+        raise Conflict(f"{email} already has an account.", field="email") from error
     record_audit(session, "user_created", actor_id=actor.id, target=email)
     session.flush()
     return user
@@ -226,9 +250,15 @@ def update_person(session: Session, actor: User, user: User, details: PersonDeta
     other = find_user_by_email(session, email)
     if other is not None and other.id != user.id:
         raise Conflict(f"{email} already has an account.", field="email")
+    if user.id == actor.id and details.role != user.role:
+        # Otherwise the last admin could lock everyone out of administration.
+        raise DomainError("You cannot change your own role; ask another admin.", field="role")
     old_role = user.role
-    user.email = email
-    _apply_details(session, user, details)
+    try:
+        with session.begin_nested():
+            _apply_details(session, user, email, details)
+    except IntegrityError as error:
+        raise Conflict(f"{email} already has an account.", field="email") from error
     change = f"role {old_role.value} → {user.role.value}" if old_role != user.role else ""
     record_audit(session, "user_updated", actor_id=actor.id, target=email, detail=change)
     session.flush()

@@ -13,16 +13,19 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, Role, User
 from portal.accounts.services import issue_invitation
 from portal.audit import record_audit
-from portal.errors import DomainError
+from portal.errors import Conflict, DomainError
 
 REQUIRED_COLUMNS = ("email", "name", "title", "department", "manager_email", "role")
 HEADER_ALIASES = {"manager": "manager_email", "job_title": "title", "display_name": "name"}
 ROLE_VALUES = ", ".join(role.value for role in Role)
+BATCH_SIZE = 1000
+PROGRESS_STEP = 500
 
 
 @dataclass
@@ -111,6 +114,8 @@ def _check_fields(row: ImportRow) -> None:
 def _check_duplicates(rows: list[ImportRow]) -> None:
     first_line: dict[str, int] = {}
     for row in rows:
+        if not row.email:
+            continue  # already reported as missing
         if row.email in first_line:
             row.problems.append(f"Duplicate: {row.email} is also on line {first_line[row.email]}.")
         else:
@@ -131,6 +136,10 @@ def _find_loop(start: str, managers: dict[str, str | None]) -> list[str] | None:
     return None
 
 
+def _current_manager(existing: dict[str, tuple[int, str | None, bool]], email: str) -> str | None:
+    return existing[email][1] if email in existing else None
+
+
 def _check_managers(
     rows: list[ImportRow], existing: dict[str, tuple[int, str | None, bool]]
 ) -> None:
@@ -149,7 +158,12 @@ def _check_managers(
         known = existing.get(row.manager_email)
         if row.manager_email not in in_file and known is None:
             row.problems.append(f"Unknown manager: no one has the email {row.manager_email}.")
-        elif row.manager_email not in in_file and known is not None and not known[2]:
+        elif (
+            row.manager_email not in in_file
+            and known is not None
+            and not known[2]
+            and _current_manager(existing, row.email) != row.manager_email
+        ):
             row.problems.append(f"Manager {row.manager_email} is deactivated.")
         else:
             loop = _find_loop(row.email, managers)
@@ -186,7 +200,7 @@ def preview_import(session: Session, text: str) -> ImportPreview:
 
 def _departments_by_name(session: Session, names: Iterable[str]) -> dict[str, int]:
     wanted = {name for name in names if name}
-    known = dict(session.execute(select(Department.name, Department.id)))
+    known = dict(session.execute(select(Department.name, Department.id)).all())
     for name in sorted(wanted - known.keys()):
         department = Department(name=name)
         session.add(department)
@@ -195,7 +209,48 @@ def _departments_by_name(session: Session, names: Iterable[str]) -> dict[str, in
     return known
 
 
+def _users_by_email(session: Session, emails: list[str]) -> dict[str, User]:
+    """Batched, so a file of tens of thousands stays under the databases' parameter limits."""
+    users: dict[str, User] = {}
+    for start in range(0, len(emails), BATCH_SIZE):
+        batch = emails[start : start + BATCH_SIZE]
+        users |= {
+            user.email: user for user in session.scalars(select(User).where(User.email.in_(batch)))
+        }
+    return users
+
+
 Progress = Callable[[int], None]
+
+
+def _apply_rows(session: Session, rows: list[ImportRow], progress: Progress | None) -> list[User]:
+    """Create or update everyone in a checked file; returns the people created."""
+    departments = _departments_by_name(session, (row.department for row in rows))
+    emails = {row.email for row in rows}
+    users = _users_by_email(
+        session, sorted(emails | {row.manager_email for row in rows if row.manager_email})
+    )
+    created: list[User] = []
+    for row in rows:
+        user = users.get(row.email)
+        if user is None:
+            user = User(email=row.email, role=Role(row.role or "employee"))
+            users[row.email] = user
+            created.append(user)
+            session.add(user)
+        elif row.role:
+            user.role = Role(row.role)
+        user.display_name = row.name
+        user.job_title = row.title
+        user.department_id = departments.get(row.department)
+    session.flush()
+    for done, row in enumerate(rows, start=1):
+        manager = users[row.manager_email] if row.manager_email else None
+        users[row.email].manager_id = manager.id if manager else None
+        if progress and done % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
+    session.flush()
+    return created
 
 
 def apply_import(
@@ -211,45 +266,19 @@ def apply_import(
     preview = preview_import(session, text)
     if not preview.is_clean:
         raise DomainError(f"The file has {preview.problem_count} problem(s); nothing was imported.")
-    departments = _departments_by_name(session, (row.department for row in preview.rows))
-    users = {
-        user.email: user
-        for user in session.scalars(
-            select(User).where(User.email.in_([row.email for row in preview.rows]))
-        )
-    }
-    created: list[User] = []
-    for row in preview.rows:
-        user = users.get(row.email)
-        if user is None:
-            user = User(email=row.email, role=Role(row.role or "employee"))
-            users[row.email] = user
-            created.append(user)
-            session.add(user)
-        elif row.role:
-            user.role = Role(row.role)
-        user.display_name = row.name
-        user.job_title = row.title
-        user.department_id = departments.get(row.department)
-    session.flush()
-    manager_ids = dict(
-        session.execute(
-            select(User.email, User.id).where(
-                User.email.in_([row.manager_email for row in preview.rows if row.manager_email])
-            )
-        )
-    )
-    for done, row in enumerate(preview.rows, start=1):
-        users[row.email].manager_id = (
-            manager_ids.get(row.manager_email) if row.manager_email else None
-        )
-        if progress and done % 500 == 0:
-            progress(500)
-    session.flush()
+    try:
+        with session.begin_nested():
+            created = _apply_rows(session, preview.rows, progress)
+    except IntegrityError as error:
+        # Another import or edit added the same people or departments meanwhile.
+        raise Conflict(
+            "The org chart changed while this file was imported; nothing was imported. "
+            "Upload the file again to see the new preview."
+        ) from error
     for user in created:
         issue_invitation(session, user, base_url, invitation_days)
     if progress:
-        progress(len(preview.rows) % 500)
+        progress(len(preview.rows) % PROGRESS_STEP)
     record_audit(
         session,
         "org_chart_imported",

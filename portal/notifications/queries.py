@@ -28,7 +28,7 @@ def list_notifications(
         .order_by(Notification.id.desc())
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 1)
+    key = decode_cursor(cursor, 1, (int,))
     if key is not None:
         query = query.where(Notification.id < literal(key[0]))
     return page_from_rows(list(session.scalars(query)), limit, lambda item: (item.id,))

@@ -35,16 +35,17 @@ def notify(
     ).all()
     now = utcnow()
     for user_id, email, delivery in recipients:
-        immediate = delivery is Delivery.IMMEDIATE
+        # Only a digest reader's notifications wait for email (emailed_at empty): someone who
+        # chose no email and later switches to the digest is not sent old news.
         session.add(
             Notification(
                 user_id=user_id,
                 message=message[:500],
                 link=link[:500],
-                emailed_at=now if immediate else None,
+                emailed_at=None if delivery is Delivery.DAILY else now,
             )
         )
-        if immediate:
+        if delivery is Delivery.IMMEDIATE:
             enqueue_email(
                 session, email, message[:200], f"{message}\n\n{base_url.rstrip('/')}{link}\n"
             )
