@@ -144,15 +144,10 @@ def db_session() -> Session:
     return g.db_session
 
 
-def discard_request_changes() -> None:
-    """Roll back what the request did so far; what it adds afterwards is still committed."""
-    if "db_session" in g:
-        g.db_session.rollback()
-
-
 def roll_back_request() -> None:
     """Discard the request's changes and commit nothing at its end."""
-    discard_request_changes()
+    if "db_session" in g:
+        g.db_session.rollback()
     g.db_rollback_only = True
 
 

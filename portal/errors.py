@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.audit import record_audit
-from portal.db import db_session, discard_request_changes, roll_back_request
+from portal.db import get_database, roll_back_request
 from portal.extensions import htmx
 
 log = logging.getLogger(__name__)
@@ -64,22 +64,24 @@ def render_error(status: int, message: str) -> tuple[str, int, dict[str, str]]:
     return body, status, headers
 
 
-def audit_denial(action: str = "permission_denied") -> None:
+def roll_back_and_audit(action: str = "permission_denied") -> None:
+    """Discard the request's work and record the refusal in a transaction of its own.
+
+    A GET's read transaction must not be upgraded to a write: SQLite refuses that, instead of
+    waiting, while another request is writing.
+    """
     actor_id = current_user.id if current_user.is_authenticated else None
-    record_audit(
-        db_session(),
-        action,
-        actor_id=actor_id,
-        target=f"{request.method} {request.path}",
-    )
+    roll_back_request()
+    with get_database().session_scope() as session:
+        session.info["ip"] = request.remote_addr
+        record_audit(session, action, actor_id=actor_id, target=f"{request.method} {request.path}")
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         if error.status_code == 403:
-            discard_request_changes()
-            audit_denial()
+            roll_back_and_audit()
         else:
             roll_back_request()
         return render_error(error.status_code, error.message)
@@ -92,14 +94,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(_error: RateLimitExceeded):
         # A throttled sign-in is a refused one: the audit log must show the attack.
-        discard_request_changes()
-        audit_denial("rate_limited")
+        roll_back_and_audit("rate_limited")
         return render_error(429, "Too many attempts. Wait a few minutes and try again.")
 
     @app.errorhandler(403)
     def forbidden(_error: HTTPException):
-        discard_request_changes()
-        audit_denial()
+        roll_back_and_audit()
         return render_error(403, "You do not have access to this page.")
 
     @app.errorhandler(HTTPException)
