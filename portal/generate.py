@@ -373,16 +373,25 @@ def idea_text(rng: random.Random, number: int) -> dict[str, str]:
     }
 
 
-def review_timeline(
-    rng: random.Random, status: IdeaStatus, now: datetime
-) -> tuple[datetime, list[tuple[IdeaStatus, datetime]]]:
-    """When the idea was submitted and when each later review step happened."""
+@dataclass(frozen=True)
+class Timeline:
+    status: IdeaStatus
+    created: datetime
+    submitted: datetime | None
+    steps: list[tuple[IdeaStatus, datetime]]
+
+
+def review_timeline(rng: random.Random, status: IdeaStatus, now: datetime) -> Timeline:
+    """When the idea was written or submitted, and when each later review step happened."""
+    if status is IdeaStatus.DRAFT:
+        created = now - timedelta(seconds=rng.uniform(0, 30 * 86400))
+        return Timeline(status, created, None, [])
     steps = REVIEW_PATHS[status]
     gaps = [timedelta(hours=rng.uniform(4, 24 * 20)) for _ in steps]
     latest_start = now - sum(gaps, timedelta()) - timedelta(hours=1)
     submitted = latest_start - timedelta(seconds=rng.uniform(0, HISTORY_DAYS * 86400))
     moments = list(itertools.accumulate(gaps, initial=submitted))[1:]
-    return submitted, list(zip(steps, moments, strict=True))
+    return Timeline(status, submitted, submitted, list(zip(steps, moments, strict=True)))
 
 
 def plan_ideas(
@@ -394,25 +403,37 @@ def plan_ideas(
     category_ids: list[int],
     now: datetime,
 ) -> list[PlannedIdea]:
+    """Ideas numbered in the order they were written, as the app would number them."""
     authors = [person for person in org.people if person.role is not Role.ADMIN]
     reviewers = reviewers_by_department(org)
     admin_id = org.by_email["admin@example.com"].id
     statuses = rng.choices(
         list(IDEA_STATUS_WEIGHTS), weights=list(IDEA_STATUS_WEIGHTS.values()), k=count
     )
+    timelines = sorted(
+        (review_timeline(rng, status, now) for status in statuses), key=lambda line: line.created
+    )
     ideas: list[PlannedIdea] = []
-    for number, status in enumerate(statuses):
+    originals: list[PlannedIdea] = []  # ideas a later one may duplicate
+    for number, timeline in enumerate(timelines):
+        if timeline.status is IdeaStatus.DUPLICATE and not originals:
+            timeline = Timeline(IdeaStatus.SUBMITTED, timeline.created, timeline.submitted, [])
         author = rng.choice(authors)
-        idea = PlannedIdea(first_id + number, author.id, author.department_id, status, now)
+        idea = PlannedIdea(
+            first_id + number, author.id, author.department_id, timeline.status, timeline.created
+        )
         department_reviewers = [
             reviewer for reviewer in reviewers[author.department_id] if reviewer != author.id
         ] or [admin_id]
-        row = plan_one_idea(plan, rng, idea, department_reviewers, ideas, now)
+        original = rng.choice(originals) if timeline.status is IdeaStatus.DUPLICATE else None
+        row = plan_one_idea(plan, rng, idea, timeline, rng.choice(department_reviewers), original)
         row.update(idea_text(rng, idea.id))
         row["category_id"] = rng.choice(category_ids)
         row["channel"] = rng.choice(CHANNELS)
-        ideas.append(idea)
         plan.add(Idea.__table__, [row])
+        ideas.append(idea)
+        if idea.status not in DRAFT_OR_DUPLICATE:
+            originals.append(idea)
     return ideas
 
 
@@ -420,45 +441,38 @@ def plan_one_idea(
     plan: Plan,
     rng: random.Random,
     idea: PlannedIdea,
-    reviewers: list[int],
-    earlier: list[PlannedIdea],
-    now: datetime,
+    timeline: Timeline,
+    reviewer: int,
+    original: PlannedIdea | None,
 ) -> dict[str, Any]:
-    """The idea's row and its timeline, as transition_idea would have written them."""
-    originals = [other for other in earlier if other.status not in DRAFT_OR_DUPLICATE]
-    if idea.status is IdeaStatus.DUPLICATE and not originals:
-        idea.status = IdeaStatus.SUBMITTED
+    """The idea's row and its timeline, as submit_idea and transition_idea write them."""
+    created = timeline.created
+    idea.last_activity_at = created
     row: dict[str, Any] = {
         "id": idea.id,
         "author_id": idea.author_id,
         "status": idea.status,
+        "department_id": None,
         "owner_id": None,
         "duplicate_of_id": None,
-        "submitted_at": None,
+        "created_at": created,
+        "updated_at": created,
+        "submitted_at": timeline.submitted,
         "first_response_at": None,
         "decided_at": None,
-        "department_id": None,
     }
     if idea.status is IdeaStatus.DRAFT:
-        created = now - timedelta(seconds=rng.uniform(0, 30 * 86400))
-        idea.created_at = idea.last_activity_at = created
-        row.update(created_at=created, updated_at=created, last_activity_at=created)
         return row
-    submitted, steps = review_timeline(rng, idea.status, now)
-    if idea.status is IdeaStatus.DUPLICATE:
-        original = rng.choice(
-            [other for other in originals if other.submitted_at < submitted] or originals
-        )
+    idea.submitted_at = timeline.submitted
+    row["department_id"] = idea.department_id
+    if original is not None:
         row["duplicate_of_id"] = original.id
         if original.author_id != idea.author_id:
             plan.add(IdeaCoAuthor.__table__, [{"idea_id": original.id, "user_id": idea.author_id}])
-    idea.created_at = idea.submitted_at = submitted
-    idea.department_id = row["department_id"] = idea.department_id
-    events = [(IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, idea.author_id, submitted)]
-    reviewer = rng.choice(reviewers)
+    events = [(IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, idea.author_id, created, "")]
     previous = IdeaStatus.SUBMITTED
-    for to_status, moment in steps:
-        events.append((previous, to_status, reviewer, moment))
+    for to_status, moment in timeline.steps:
+        events.append((previous, to_status, reviewer, moment, STEP_NOTES[to_status]))
         previous = to_status
     plan.add(
         IdeaEvent.__table__,
@@ -468,28 +482,23 @@ def plan_one_idea(
                 "actor_id": actor,
                 "from_status": from_status,
                 "to_status": to_status,
-                "note": STEP_NOTES.get(to_status, "") if actor == reviewer else "",
+                "note": note,
                 "created_at": moment,
             }
-            for from_status, to_status, actor, moment in events
+            for from_status, to_status, actor, moment, note in events
         ),
     )
-    moments = [moment for _, moment in steps]
-    decisions = [moment for status, moment in steps if status in DECISIONS]
-    closing = [moment for status, moment in steps if status not in VOTABLE_STATUSES]
+    moments = [moment for _, moment in timeline.steps]
+    decisions = [moment for status, moment in timeline.steps if status in DECISIONS]
+    closing = [moment for status, moment in timeline.steps if status not in VOTABLE_STATUSES]
     idea.closed_at = closing[0] if closing else None
-    idea.last_activity_at = moments[-1] if moments else submitted
+    idea.last_activity_at = moments[-1] if moments else created
     if IdeaStatus.APPROVED in REVIEW_PATHS[idea.status]:
         row["owner_id"] = reviewer
     if idea.status is IdeaStatus.IMPLEMENTED:
         plan.add(Impact.__table__, [impact_row(rng, idea.id, reviewer, moments[-1])])
-    row.update(
-        created_at=submitted,
-        updated_at=submitted,
-        submitted_at=submitted,
-        first_response_at=moments[0] if moments else None,
-        decided_at=decisions[0] if decisions else None,
-    )
+    row["first_response_at"] = moments[0] if moments else None
+    row["decided_at"] = decisions[0] if decisions else None
     return row
 
 
