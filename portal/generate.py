@@ -684,9 +684,14 @@ def half_years(first_day: date, last_day: date) -> list[tuple[str, date, date]]:
 
 
 def approval_levels(
-    org: Organisation, award: AwardInfo, nominator: int, nominee: int, committee: list[int]
+    org: Organisation,
+    award: AwardInfo,
+    pair: tuple[int, int],
+    committee: list[int],
+    admins: list[int],
 ) -> list[list[int]]:
     """The same levels as recognition.routing.route_nomination, from the in-memory tree."""
+    nominator, nominee = pair
     excluded = {nominator, nominee}
     chain = []
     manager_id = org.people[nominee - 1].manager_id
@@ -694,11 +699,7 @@ def approval_levels(
         chain.append(manager_id)
         manager_id = org.people[manager_id - 1].manager_id
     candidates = [manager for manager in chain if manager not in excluded]
-    fallback = [
-        person.id
-        for person in org.people
-        if person.role is Role.ADMIN and person.id not in excluded
-    ]
+    fallback = [admin for admin in admins if admin not in excluded]
     levels = [[candidates[0]] if candidates else fallback]
     if award.path is ApprovalPath.MANAGER_THEN_SKIP and len(candidates) > 1:
         levels.append([candidates[1]])
@@ -731,6 +732,7 @@ def plan_nominations(
     by_department: dict[int, list[Person]] = defaultdict(list)
     for person in org.people:
         by_department[person.department_id].append(person)
+    admins = [person.id for person in org.people if person.role is Role.ADMIN]
     tiers = [award.tier for award in awards]
     weights = [AWARD_TIER_WEIGHTS[tier] for tier in tiers]
     seen: set[tuple[int, int, int, int]] = set()
@@ -744,7 +746,7 @@ def plan_nominations(
         if (nominator, nominee, award.id, cycle.id) in seen:
             continue
         seen.add((nominator, nominee, award.id, cycle.id))
-        levels = approval_levels(org, award, nominator, nominee, committee)
+        levels = approval_levels(org, award, (nominator, nominee), committee, admins)
         if not levels:
             continue
         created = moment_between(rng, cycle.starts, min(cycle.ends, now))
