@@ -189,7 +189,6 @@ class PlannedIdea:
     author_id: int
     department_id: int
     status: IdeaStatus
-    created_at: datetime
     submitted_at: datetime | None = None
     closed_at: datetime | None = None  # when it stopped taking votes
     last_activity_at: datetime | None = None
@@ -419,9 +418,7 @@ def plan_ideas(
         if timeline.status is IdeaStatus.DUPLICATE and not originals:
             timeline = Timeline(IdeaStatus.SUBMITTED, timeline.created, timeline.submitted, [])
         author = rng.choice(authors)
-        idea = PlannedIdea(
-            first_id + number, author.id, author.department_id, timeline.status, timeline.created
-        )
+        idea = PlannedIdea(first_id + number, author.id, author.department_id, timeline.status)
         department_reviewers = [
             reviewer for reviewer in reviewers[author.department_id] if reviewer != author.id
         ] or [admin_id]
