@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from portal.admin.importing import apply_import, preview_import
 from portal.db import get_database
 from portal.demo import CONTRACT_PEOPLE, DEMO_PASSWORD, database_is_empty, load_demo_data
+from portal.generate import NotEmpty, Sizes, generate_demo_data
 from portal.mail import send_due_messages, transport_for
 from portal.migrate import new_revision, upgrade_database
 from portal.notifications.services import send_daily_digests
@@ -51,6 +52,48 @@ def demo_load(if_empty: bool) -> None:
     click.echo(f"Demo sign-ins, password {DEMO_PASSWORD}:")
     for person in CONTRACT_PEOPLE:
         click.echo(f"  {person.email:<24} {person.role.value}")
+
+
+def _count_option(name: str, default: int, what: str, minimum: int = 0):
+    return click.option(
+        f"--{name}", default=default, show_default=True, type=click.IntRange(min=minimum), help=what
+    )
+
+
+@demo_cli.command("generate")
+@_count_option("employees", 500, "Generated people, besides the demo accounts.", minimum=20)
+@_count_option("ideas", 2_000, "Ideas across every status.")
+@_count_option("votes", 20_000, "Votes, skewed towards popular ideas.")
+@_count_option("comments", 5_000, "Comments.")
+@_count_option("nominations", 1_000, "Nominations across the review cycles.")
+@click.option("--seed", default=2026, show_default=True, help="The same seed gives the same data.")
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Delete ALL data of this database first. Without it, a database that already has "
+    "people is left untouched and the command fails.",
+)
+def demo_generate(
+    employees: int, ideas: int, votes: int, comments: int, nominations: int, seed: int, reset: bool
+) -> None:
+    """Migrate the database, then fill it with a large realistic organisation.
+
+    People sign in as employee1@example.com, employee2@example.com, ... and as the demo
+    accounts, all with the demo password. Times are relative to today (midnight UTC).
+    """
+    database = get_database()
+    upgrade_database(database.engine)
+    sizes = Sizes(employees, ideas, votes, comments, nominations)
+    started = time.perf_counter()
+    try:
+        counts = generate_demo_data(
+            database.engine, sizes, seed=seed, reset=reset, progress=click.progressbar
+        )
+    except NotEmpty as error:
+        raise click.ClickException(f"{error} Use --reset to replace everything.") from None
+    for table, count in counts.items():
+        click.echo(f"{table:<18} {count:>10,}")
+    click.echo(f"Done in {time.perf_counter() - started:.1f} s; password {DEMO_PASSWORD}.")
 
 
 @users_cli.command("import")
