@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from bench.http import Client
 
-ROUNDS = 5  # each person acts ROUNDS times on each of the 10 ideas: 5,000 requests in all
+ROUNDS = 2  # each person acts twice on each of the 10 ideas: 2,000 requests in all
 DEADLINE_SECONDS = 180
 
 

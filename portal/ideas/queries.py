@@ -174,6 +174,20 @@ def list_departments(session: Session) -> list[Department]:
 
 
 @dataclass(frozen=True)
+class VoteButton:
+    idea: Idea
+    voted: bool
+
+
+def get_vote_button(session: Session, viewer_id: int, idea_id: int) -> VoteButton | None:
+    """What the vote button shows, in one statement: not the whole idea page with its comments."""
+    row = session.execute(select(Idea, _voted_by(viewer_id)).where(Idea.id == idea_id)).first()
+    if row is None or (row[0].status is IdeaStatus.DRAFT and row[0].author_id != viewer_id):
+        return None
+    return VoteButton(*row)
+
+
+@dataclass(frozen=True)
 class IdeaPage:
     idea: Idea
     co_authors: list[User]
