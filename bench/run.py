@@ -79,29 +79,25 @@ def measure_portal(port: int, targets: dict, count: int) -> list[Measurement]:
     admin.sign_in("admin@example.com")
     approver.sign_in(targets["approvers"][0])
     deep, reached = deep_page_path(voter, "/ideas", DEEP_PAGE)
-    feed = [
-        ("feed: trending, page 1", "/ideas"),
-        ("feed: top", "/ideas?sort=top"),
-        ("feed: newest", "/ideas?sort=newest"),
-        ("feed: recently updated", "/ideas?sort=updated"),
-        ("feed: filter status=submitted", "/ideas?status=submitted"),
-        (f"feed: search '{targets['search']}'", f"/ideas?q={targets['search']}"),
-        (f"feed: page {reached} via rel=next", deep),
-        ("feed: htmx fragment, page 1", "/ideas"),
-        ("idea page", f"/ideas/{targets['idea_id']}"),
-    ]
-    results = [timed(voter, page, path, count) for page, path in feed[:7]]
-    results.append(timed(voter, *feed[7], count, **{"HX-Request": "true"}))
-    results.append(timed(voter, *feed[8], count))
-    results += timed_votes(voter, targets["idea_id"], token, count)
+    search = targets["search"]
     cycle, person = targets["cycle_id"], targets["packet_user_id"]
-    results += [
+    htmx = {"HX-Request": "true"}
+    return [
+        timed(voter, "feed: trending, page 1", "/ideas", count),
+        timed(voter, "feed: top", "/ideas?sort=top", count),
+        timed(voter, "feed: newest", "/ideas?sort=newest", count),
+        timed(voter, "feed: recently updated", "/ideas?sort=updated", count),
+        timed(voter, "feed: filter status=submitted", "/ideas?status=submitted", count),
+        timed(voter, f"feed: search '{search}'", f"/ideas?q={search}", count),
+        timed(voter, f"feed: page {reached} via rel=next", deep, count),
+        timed(voter, "feed: htmx fragment, page 1", "/ideas", count, **htmx),
+        timed(voter, "idea page", f"/ideas/{targets['idea_id']}", count),
+        *timed_votes(voter, targets["idea_id"], token, count),
         timed(admin, "review queue (admin)", "/ideas/review", count),
         timed(approver, "approvals (committee member)", "/recognition/approvals", count),
         timed(admin, "leaderboard, this quarter", "/admin/leaderboards?period=quarter", count),
         timed(admin, "review packet", f"/reviews/{cycle}/people/{person}", count),
     ]
-    return results
 
 
 def print_table(title: str, floor: Measurement, results: list[Measurement]) -> None:
