@@ -189,7 +189,6 @@ class PlannedIdea:
     author_id: int
     department_id: int
     status: IdeaStatus
-    created_at: datetime
     submitted_at: datetime | None = None
     closed_at: datetime | None = None  # when it stopped taking votes
     last_activity_at: datetime | None = None
@@ -419,9 +418,7 @@ def plan_ideas(
         if timeline.status is IdeaStatus.DUPLICATE and not originals:
             timeline = Timeline(IdeaStatus.SUBMITTED, timeline.created, timeline.submitted, [])
         author = rng.choice(authors)
-        idea = PlannedIdea(
-            first_id + number, author.id, author.department_id, timeline.status, timeline.created
-        )
+        idea = PlannedIdea(first_id + number, author.id, author.department_id, timeline.status)
         department_reviewers = [
             reviewer for reviewer in reviewers[author.department_id] if reviewer != author.id
         ] or [admin_id]
@@ -684,9 +681,14 @@ def half_years(first_day: date, last_day: date) -> list[tuple[str, date, date]]:
 
 
 def approval_levels(
-    org: Organisation, award: AwardInfo, nominator: int, nominee: int, committee: list[int]
+    org: Organisation,
+    award: AwardInfo,
+    pair: tuple[int, int],
+    committee: list[int],
+    admins: list[int],
 ) -> list[list[int]]:
     """The same levels as recognition.routing.route_nomination, from the in-memory tree."""
+    nominator, nominee = pair
     excluded = {nominator, nominee}
     chain = []
     manager_id = org.people[nominee - 1].manager_id
@@ -694,11 +696,7 @@ def approval_levels(
         chain.append(manager_id)
         manager_id = org.people[manager_id - 1].manager_id
     candidates = [manager for manager in chain if manager not in excluded]
-    fallback = [
-        person.id
-        for person in org.people
-        if person.role is Role.ADMIN and person.id not in excluded
-    ]
+    fallback = [admin for admin in admins if admin not in excluded]
     levels = [[candidates[0]] if candidates else fallback]
     if award.path is ApprovalPath.MANAGER_THEN_SKIP and len(candidates) > 1:
         levels.append([candidates[1]])
@@ -731,6 +729,7 @@ def plan_nominations(
     by_department: dict[int, list[Person]] = defaultdict(list)
     for person in org.people:
         by_department[person.department_id].append(person)
+    admins = [person.id for person in org.people if person.role is Role.ADMIN]
     tiers = [award.tier for award in awards]
     weights = [AWARD_TIER_WEIGHTS[tier] for tier in tiers]
     seen: set[tuple[int, int, int, int]] = set()
@@ -744,7 +743,7 @@ def plan_nominations(
         if (nominator, nominee, award.id, cycle.id) in seen:
             continue
         seen.add((nominator, nominee, award.id, cycle.id))
-        levels = approval_levels(org, award, nominator, nominee, committee)
+        levels = approval_levels(org, award, (nominator, nominee), committee, admins)
         if not levels:
             continue
         created = moment_between(rng, cycle.starts, min(cycle.ends, now))
