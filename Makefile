@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run serve prepare test lint test-sqlite test-postgres test-browser fmt clean
+.PHONY: install run serve prepare test lint test-sqlite test-postgres test-browser fmt clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,3 +63,9 @@ fmt: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# make bench [SCALE=large] - the benchmark against the floor and integrity under load (bench/)
+SCALE ?= small
+
+bench: install
+	$(BIN)/python -m bench.run --scale $(SCALE)

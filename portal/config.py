@@ -57,6 +57,7 @@ class BaseConfig:
         env = os.environ.get
         self.DATABASE_URL = env("PORTAL_DATABASE_URL") or default_sqlite_url()
         self.SQL_ECHO = _env_bool("PORTAL_SQL_ECHO", False)
+        self.COUNT_SQL = _env_bool("PORTAL_COUNT_SQL", False)
         self.BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:5000")
         self.PERMANENT_SESSION_LIFETIME = _env_int("PORTAL_SESSION_HOURS", 12) * 3600
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
@@ -107,6 +108,10 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
     MAIL_BACKEND = "smtp"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.COUNT_SQL = False  # a benchmark aid only: never in production
 
     @property
     def SECRET_KEY(self) -> str:

@@ -153,6 +153,10 @@ def roll_back_request() -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions["portal_db"] = Database(app.config["DATABASE_URL"], app.config["SQL_ECHO"])
+    if app.config.get("COUNT_SQL"):
+        from portal.instrumentation import count_statements_per_request
+
+        count_statements_per_request(app, app.extensions["portal_db"].engine)
 
     @app.after_request
     def commit_request(response: Any) -> Any:

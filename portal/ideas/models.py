@@ -128,6 +128,7 @@ class Idea(Base):
         Index("ix_ideas_created_at_id", "created_at", "id"),
         Index("ix_ideas_last_activity_at_id", "last_activity_at", "id"),
         Index("ix_ideas_status_submitted_at", "status", "submitted_at"),
+        Index("ix_ideas_status_hot_score_id", "status", "hot_score", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
     tuple_,
     union,
+    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -174,6 +175,20 @@ def list_departments(session: Session) -> list[Department]:
 
 
 @dataclass(frozen=True)
+class VoteButton:
+    idea: Idea
+    voted: bool
+
+
+def get_vote_button(session: Session, viewer_id: int, idea_id: int) -> VoteButton | None:
+    """What the vote button shows, in one statement: not the whole idea page with its comments."""
+    row = session.execute(select(Idea, _voted_by(viewer_id)).where(Idea.id == idea_id)).first()
+    if row is None or (row[0].status is IdeaStatus.DRAFT and row[0].author_id != viewer_id):
+        return None
+    return VoteButton(*row)
+
+
+@dataclass(frozen=True)
 class IdeaPage:
     idea: Idea
     co_authors: list[User]
@@ -284,6 +299,27 @@ class QueueItem:
     overdue: bool
 
 
+QUEUE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
+
+
+def _queue_walk(status: IdeaStatus, reviewer: User, key: list[Any] | None, limit: int):
+    """The next ideas of one status in queue order: an ordered walk of (status, submitted_at)."""
+    query = (
+        select(Idea.id)
+        .where(Idea.status == status)
+        .order_by(Idea.submitted_at, Idea.id)
+        .limit(limit)
+    )
+    if not reviewer.is_admin:
+        query = query.where(Idea.department_id == reviewer.department_id)
+    if key is not None:
+        after = tuple_(Idea.submitted_at, Idea.id) > tuple_(
+            literal(datetime.fromisoformat(key[0]), Idea.submitted_at.type), literal(key[1])
+        )
+        query = query.where(after)
+    return select(query.subquery().c.id)
+
+
 def list_review_queue(
     session: Session,
     reviewer: User,
@@ -292,23 +328,22 @@ def list_review_queue(
     cursor: str | None = None,
     limit: int = 25,
 ) -> Page[QueueItem]:
-    """Ideas waiting for this reviewer, oldest first, one statement a page."""
+    """Ideas waiting for this reviewer, oldest first, one statement a page.
+
+    Each open status is walked in index order and only the page's worth of each is merged
+    and sorted, so the page costs the same however many ideas are waiting.
+    """
+    key = decode_cursor(cursor, 2)
+    walks = [_queue_walk(status, reviewer, key, limit + 1) for status in QUEUE_STATUSES]
+    page_ids = union_all(*walks).subquery()
     query = (
         select(Idea, User.display_name, Department.name)
         .join(User, Idea.author_id == User.id)
         .outerjoin(Department, Idea.department_id == Department.id)
-        .where(Idea.status.in_([IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW]))
+        .where(Idea.id.in_(select(page_ids.c.id)))
         .order_by(Idea.submitted_at, Idea.id)
         .limit(limit + 1)
     )
-    if not reviewer.is_admin:
-        query = query.where(Idea.department_id == reviewer.department_id)
-    key = decode_cursor(cursor, 2)
-    if key is not None:
-        after = tuple_(Idea.submitted_at, Idea.id) > tuple_(
-            literal(datetime.fromisoformat(key[0]), Idea.submitted_at.type), literal(key[1])
-        )
-        query = query.where(after)
     now = utcnow()
     target = timedelta(days=target_days)
     items = []

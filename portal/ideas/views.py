@@ -228,12 +228,14 @@ def show(idea_id: int):
 
 
 def _vote_fragment(idea_id: int):
-    page = _idea_page(idea_id)
+    button = queries.get_vote_button(db_session(), current_user.id, idea_id)
+    if button is None:
+        abort(404)
     return render(
         "ideas/_vote.html",
         "ideas/_vote.html",
-        idea=page.idea,
-        voted=page.voted,
+        idea=button.idea,
+        voted=button.voted,
         vote_form=ActionForm(),
     )
 

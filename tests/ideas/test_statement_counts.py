@@ -62,3 +62,18 @@ def test_an_idea_page_costs_the_same_with_few_or_many_comments_and_votes(
     db.commit()
     many = statements_for(client, count_statements, f"/ideas/{idea.id}")
     assert few == many
+
+
+def test_an_htmx_vote_answers_from_the_idea_row_alone(
+    db, login_as, make_user, make_idea, employee, count_statements
+):
+    idea = make_idea(employee)
+    for number in range(5):
+        add_comment(db, employee, idea.id, f"Comment {number}", base_url=BASE_URL)
+    db.commit()
+    client = login_as(make_user())
+    with count_statements() as counter:
+        response = client.post(f"/ideas/{idea.id}/vote", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "data-vote-count>1<" in response.get_data(as_text=True)
+    assert not [statement for statement in counter.statements if "FROM comments" in statement]

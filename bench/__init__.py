@@ -1,0 +1,1 @@
+"""The benchmark and the integrity-under-load script (`make bench`); not part of pytest."""

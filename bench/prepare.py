@@ -1,0 +1,156 @@
+"""Add what the benchmark needs on top of a dataset and print the targets as JSON.
+
+Run inside the app (PORTAL_DATABASE_URL names the database): 100 voters for the load test,
+committee nominations waiting for two approvers at once, and the ids of the pages to measure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal import create_app
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password
+from portal.db import get_database
+from portal.demo import DEMO_PASSWORD
+from portal.ideas.models import VOTABLE_STATUSES, Idea
+from portal.recognition.models import ApprovalPath, ApprovalStep, Award, NominationStatus
+from portal.recognition.services import (
+    Decision,
+    NominationRequest,
+    current_cycle,
+    decide_nomination,
+    nominate,
+)
+
+VOTERS = 100
+RACED_NOMINATIONS = 20
+COMMITTEE = ("director@example.com", "admin@example.com")
+BASE_URL = "http://127.0.0.1"
+
+
+def voter_email(number: int) -> str:
+    return f"bench.voter{number}@example.com"
+
+
+def add_voters(session: Session) -> list[str]:
+    emails = [voter_email(number) for number in range(1, VOTERS + 1)]
+    department_id = session.scalar(select(User.department_id).where(User.email == COMMITTEE[0]))
+    password_hash = hash_password(DEMO_PASSWORD)
+    session.add_all(
+        User(
+            email=email,
+            display_name=f"Bench Voter {number}",
+            job_title="Load tester",
+            department_id=department_id,
+            password_hash=password_hash,
+            role=Role.EMPLOYEE,
+        )
+        for number, email in enumerate(emails, start=1)
+    )
+    session.flush()
+    return emails
+
+
+def by_email(session: Session, email: str) -> User:
+    return session.scalars(select(User).where(User.email == email)).one()
+
+
+def raced_nominations(session: Session) -> list[dict[str, int]]:
+    """Committee nominations approved at level one, now waiting for both committee members."""
+    award = session.scalars(
+        select(Award).where(Award.approval_path == ApprovalPath.COMMITTEE).order_by(Award.id)
+    ).first()
+    people = list(
+        session.scalars(
+            select(User)
+            .where(
+                User.role == Role.EMPLOYEE,
+                User.active.is_(True),
+                User.manager_id.is_not(None),
+                User.email.not_like("bench.%"),
+            )
+            .order_by(User.id)
+            .limit(RACED_NOMINATIONS + 1)
+        )
+    )
+    raced = []
+    for nominator, nominee in itertools.pairwise(people):
+        (nomination,) = nominate(
+            session,
+            nominator,
+            NominationRequest(nominee.email, award.id, ["empathy"], "Stayed calm for a member."),
+            monthly_limit=1000,
+            base_url=BASE_URL,
+        )
+        level_one = session.get(User, _first_approver(session, nomination.id))
+        decide_nomination(
+            session,
+            level_one,
+            nomination.id,
+            Decision.APPROVE,
+            version=nomination.version,
+            base_url=BASE_URL,
+        )
+        session.refresh(nomination)
+        if nomination.status is NominationStatus.PENDING and nomination.current_level == 2:
+            raced.append({"id": nomination.id, "version": nomination.version})
+    return raced
+
+
+def _first_approver(session: Session, nomination_id: int) -> int:
+    return session.scalars(
+        select(ApprovalStep.approver_id)
+        .where(ApprovalStep.nomination_id == nomination_id, ApprovalStep.level == 1)
+        .order_by(ApprovalStep.id)
+    ).first()
+
+
+def popular_votable_ideas(session: Session, count: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Idea.id)
+            .where(Idea.status.in_(VOTABLE_STATUSES))
+            .order_by(Idea.vote_count.desc(), Idea.id.desc())
+            .limit(count)
+        )
+    )
+
+
+def prepare(session: Session) -> dict[str, object]:
+    voters = add_voters(session)
+    raced = raced_nominations(session)
+    cycle = current_cycle(session)
+    ideas = popular_votable_ideas(session, 10)
+    nominee = session.scalar(
+        select(User.id).where(User.email.not_like("bench.%")).order_by(User.id).offset(2)
+    )
+    title = session.scalar(select(Idea.title).order_by(Idea.id).limit(1))
+    word = max(title.split(), key=len)
+    return {
+        "voters": voters,
+        "load_ideas": ideas,
+        "idea_id": ideas[0],
+        "search": word,
+        "cycle_id": cycle.id,
+        "packet_user_id": nominee,
+        "raced": raced,
+        "approvers": list(COMMITTEE),
+        "ideas": session.scalar(select(func.count()).select_from(Idea)),
+    }
+
+
+def main() -> None:
+    app = create_app()
+    with app.app_context(), get_database(app).session_scope() as session:
+        targets = prepare(session)
+    json.dump(targets, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""`make bench`: measure the portal's pages against the floor on SQLite and PostgreSQL.
+
+For each database: a fresh dataset, the portal and the floor under gunicorn (2 workers),
+median and p95 latency and SQL statements per page over real HTTP with signed-in sessions,
+then the integrity-under-load check (bench/load.py) against 4 workers. Prints a table and
+writes bench-results/<database>-<scale>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+
+from bench import load, servers
+from bench.http import Client, Response
+
+DEEP_PAGE = 40
+WARMUP = 3
+
+
+@dataclass
+class Measurement:
+    page: str
+    path: str
+    requests: int
+    median_ms: float
+    p95_ms: float
+    statements: list[int]
+    ratio_to_floor: float = 0.0
+
+
+def summarise(page: str, path: str, replies: list[Response]) -> Measurement:
+    failed = [reply.status for reply in replies if reply.status >= 400]
+    if failed:
+        raise RuntimeError(f"{page} ({path}) answered {failed[:5]}")
+    times = sorted(reply.seconds * 1000 for reply in replies)
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+    statements = sorted({reply.statements for reply in replies if reply.statements is not None})
+    return Measurement(page, path, len(times), statistics.median(times), p95, statements)
+
+
+def timed(client: Client, page: str, path: str, count: int, **headers: str) -> Measurement:
+    for _ in range(WARMUP):
+        client.get(path, **headers)
+    return summarise(page, path, [client.get(path, **headers) for _ in range(count)])
+
+
+def deep_page_path(client: Client, start: str, depth: int) -> tuple[str, int]:
+    """Follow rel="next" links from the first page; returns the deepest path and its number."""
+    path, number = start, 1
+    while number < depth:
+        following = client.get(path).next_link()
+        if following is None:
+            break
+        path, number = following, number + 1
+    return path, number
+
+
+def timed_votes(client: Client, idea_id: int, token: str, count: int) -> list[Measurement]:
+    """Vote then take it back (htmx, as the button does), so the data ends as it started."""
+    headers = {"HX-Request": "true", "X-CSRFToken": token}
+    votes, unvotes = [], []
+    for _ in range(count):
+        votes.append(client.post(f"/ideas/{idea_id}/vote", {}, **headers))
+        unvotes.append(client.post(f"/ideas/{idea_id}/unvote", {}, **headers))
+    return [
+        summarise("vote (POST)", f"/ideas/{idea_id}/vote", votes),
+        summarise("unvote (POST)", f"/ideas/{idea_id}/unvote", unvotes),
+    ]
+
+
+def measure_portal(port: int, targets: dict, count: int) -> list[Measurement]:
+    voter, admin, approver = Client(port), Client(port), Client(port)
+    token = voter.sign_in(targets["voters"][0])
+    admin.sign_in("admin@example.com")
+    approver.sign_in(targets["approvers"][0])
+    deep, reached = deep_page_path(voter, "/ideas", DEEP_PAGE)
+    search = targets["search"]
+    cycle, person = targets["cycle_id"], targets["packet_user_id"]
+    htmx = {"HX-Request": "true"}
+    return [
+        timed(voter, "feed: trending, page 1", "/ideas", count),
+        timed(voter, "feed: top", "/ideas?sort=top", count),
+        timed(voter, "feed: newest", "/ideas?sort=newest", count),
+        timed(voter, "feed: recently updated", "/ideas?sort=updated", count),
+        timed(voter, "feed: filter status=submitted", "/ideas?status=submitted", count),
+        timed(voter, f"feed: search '{search}'", f"/ideas?q={search}", count),
+        timed(voter, f"feed: page {reached} via rel=next", deep, count),
+        timed(voter, "feed: htmx fragment, page 1", "/ideas", count, **htmx),
+        timed(voter, "idea page", f"/ideas/{targets['idea_id']}", count),
+        *timed_votes(voter, targets["idea_id"], token, count),
+        timed(admin, "review queue (admin)", "/ideas/review", count),
+        timed(approver, "approvals (committee member)", "/recognition/approvals", count),
+        timed(admin, "leaderboard, this quarter", "/admin/leaderboards?period=quarter", count),
+        timed(admin, "review packet", f"/reviews/{cycle}/people/{person}", count),
+    ]
+
+
+def print_table(title: str, floor: Measurement, results: list[Measurement]) -> None:
+    print(f"\n{title}")
+    print(f"{'page':<36} {'median ms':>9} {'p95 ms':>8} {'SQL':>7} {'x floor':>8}")
+    for row in [floor, *results]:
+        statements = ",".join(str(number) for number in row.statements)
+        print(
+            f"{row.page:<36} {row.median_ms:>9.1f} {row.p95_ms:>8.1f} "
+            f"{statements:>7} {row.ratio_to_floor:>8.2f}"
+        )
+
+
+def bench_database(kind: str, scale: str, count: int) -> dict:
+    servers.RESULTS.mkdir(exist_ok=True)
+    log = servers.RESULTS / f"{kind}-{scale}-server.log"
+    log.unlink(missing_ok=True)
+    url = servers.fresh_database(kind, scale)
+    try:
+        started = time.monotonic()
+        dataset = servers.build_dataset(url, scale)
+        built = time.monotonic() - started
+        targets = json.loads(servers.prepare(url))
+        with servers.gunicorn(url, "bench.floor:app", 2, log) as port:
+            floor = timed(Client(port), "floor: 25 ideas, one query", "/", count)
+        with servers.gunicorn(url, "wsgi:app", 2, log) as port:
+            results = measure_portal(port, targets, count)
+        for row in [floor, *results]:
+            row.ratio_to_floor = row.median_ms / floor.median_ms
+        print_table(f"{kind}, {scale} ({dataset}; {targets['ideas']} ideas)", floor, results)
+        with servers.gunicorn(url, "wsgi:app", 4, log) as port:
+            integrity = load.run(port, url, targets, log)
+        load.print_report(integrity)
+    finally:
+        servers.drop_database(kind, url)
+    report = {
+        "database": kind,
+        "scale": scale,
+        "dataset": dataset,
+        "build_seconds": round(built, 1),
+        "ideas": targets["ideas"],
+        "workers": 2,
+        "requests_per_page": count,
+        "floor": asdict(floor),
+        "pages": [asdict(row) for row in results],
+        "integrity": integrity,
+    }
+    path = servers.RESULTS / f"{kind}-{scale}.json"
+    path.write_text(json.dumps(report, indent=2))
+    print(f"wrote {path.relative_to(servers.ROOT)}")
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=sorted(servers.SCALES), default="small")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], action="append")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    arguments = parser.parse_args()
+    reports = [
+        bench_database(kind, arguments.scale, arguments.requests)
+        for kind in arguments.database or ["sqlite", "postgresql"]
+    ]
+    if not all(report["integrity"]["ok"] for report in reports):
+        sys.exit("integrity under load FAILED")
+
+
+if __name__ == "__main__":
+    main()
