@@ -54,8 +54,9 @@ ERROR_TITLES = {
 
 def render_error(status: int, message: str) -> tuple[str, int, dict[str, str]]:
     title = ERROR_TITLES.get(status, "Error")
-    headers = {"Vary": "HX-Request"}
-    if htmx:
+    headers = {"Vary": "HX-Request, HX-History-Restore-Request"}
+    # A history restore swaps the answer in as the whole page, so it gets the whole error page.
+    if htmx and not htmx.history_restore_request:
         # Show the message in the page's message area whatever element asked.
         headers |= {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
         body = render_template("errors/_message.html", title=title, message=message)

@@ -20,10 +20,15 @@ R = TypeVar("R")
 def render(
     template: str, fragment: str | None = None, status: int = 200, **context: Any
 ) -> Response:
-    """Render the full page, or only its fragment when htmx asks for it."""
-    chosen = fragment if fragment and htmx else template
+    """Render the full page, or only its fragment when htmx asks for it.
+
+    When Back lands on a URL htmx pushed and it has no cached copy, htmx 2 asks again with
+    HX-History-Restore-Request and swaps the answer in as the whole page, so that gets the page.
+    """
+    wants_fragment = fragment and htmx and not htmx.history_restore_request
+    chosen = fragment if wants_fragment else template
     response = make_response(render_template(chosen, **context), status)
-    response.headers["Vary"] = "HX-Request"
+    response.headers["Vary"] = "HX-Request, HX-History-Restore-Request"
     return response
 
 
