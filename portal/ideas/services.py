@@ -283,11 +283,17 @@ def _set_vote_count(session: Session, idea_id: int, change: int) -> int:
     return count
 
 
+def _is_co_author(session: Session, idea_id: int, user_id: int) -> bool:
+    return session.get(IdeaCoAuthor, (idea_id, user_id)) is not None
+
+
 def cast_vote(session: Session, actor: User, idea_id: int) -> int:
     """Vote for an idea; voting twice changes nothing. Returns the new count."""
     idea = _visible_idea(session, actor, idea_id, for_update=True)
     if idea.author_id == actor.id:
         raise DomainError("You cannot vote for your own idea.")
+    if _is_co_author(session, idea_id, actor.id):
+        raise DomainError("You cannot vote for an idea you co-wrote.")
     if not idea.open_for_votes:
         raise DomainError(f"This idea is {idea.status.label.lower()} and takes no more votes.")
     inserted = _insert_ignoring_duplicates(

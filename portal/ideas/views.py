@@ -229,6 +229,7 @@ def _vote_fragment(idea_id: int):
         "ideas/_vote.html",
         idea=page.idea,
         voted=page.voted,
+        own=page.own,
         vote_form=ActionForm(),
     )
 
