@@ -223,3 +223,24 @@ def test_the_leaderboard_page_links_to_the_next_and_the_csv_has_every_rank(
     assert 'rel="next"' not in second
     exported = client.get("/admin/leaderboards.csv?period=year").get_data(as_text=True)
     assert len(list(csv.DictReader(io.StringIO(exported)))) == PAGE_SIZE + 5
+
+
+def test_every_grouping_pages_to_the_same_standings_as_one_list(
+    db, org: Org, spot, cycle, make_user
+):
+    claims = make_user("claims@example.com", department="Claims", manager=org.other_manager)
+    approve_in_bulk(
+        db, org.director, [org.employee, org.colleague, org.outsider, claims], spot, cycle
+    )
+    approve_in_bulk(db, org.manager, [org.director], spot, cycle)  # a nominee with no manager
+    for grouping in Grouping:
+        filters = LeaderboardFilters(period=Period.YEAR, grouping=grouping)
+        everyone = get_leaderboard(db, filters, limit=None).standings
+        seen, cursor = [], None
+        while True:
+            board = get_leaderboard(db, filters, cursor=cursor, limit=1)
+            seen.extend(board.standings)
+            if board.next_cursor is None:
+                break
+            cursor = board.next_cursor
+        assert seen == everyone and len(everyone) >= 2, grouping
