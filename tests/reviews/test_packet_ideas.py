@@ -7,7 +7,7 @@ import io
 import json
 
 from portal.ideas.models import Vote
-from portal.reviews.packets import build_packets
+from portal.reviews.packets import Packet, build_packets
 from portal.reviews.queries import get_packet
 from portal.reviews.services import close_cycle
 from tests.recognition.conftest import Org
@@ -104,3 +104,24 @@ def test_exports_carry_ideas_impact_and_votes(db, org: Org, cycle, admin, login_
         colleague = next(item for item in data if item["email"] == org.colleague.email)
         assert colleague["votes_received"] == 1
         assert colleague["ideas"][0]["impacts"][0]["measure"] == "Average hold time"
+
+
+def test_a_snapshot_frozen_before_ideas_were_in_packets_still_opens():
+    older = {
+        "cycle_id": 1,
+        "cycle_name": "2025",
+        "user_id": 7,
+        "name": "Casey Colleague",
+        "email": "colleague@example.com",
+        "job_title": "Representative",
+        "department": "Customer Experience",
+        "awards": [],
+        "points": 0,
+        "traits_covered": [],
+        "traits_missing": [],
+        "distinct_nominators": 0,
+        "team_median_nominators": 0.0,
+        "frozen": True,
+    }
+    packet = Packet.from_dict(older)
+    assert (packet.ideas, packet.votes_received, packet.frozen) == ([], 0, True)
