@@ -470,20 +470,28 @@ def _merge_into_original(session: Session, idea: Idea, original_id: int | None) 
     ).one_or_none()
     if original is None or original.status in {IdeaStatus.DRAFT, IdeaStatus.DUPLICATE}:
         raise DomainError("That original idea does not exist.", field="duplicate_of")
+    # Both authors are credited on the original, and nobody votes for an idea of their own.
+    credited = {
+        original.author_id,
+        idea.author_id,
+        *session.scalars(select(IdeaCoAuthor.user_id).where(IdeaCoAuthor.idea_id == original.id)),
+    }
     voters = session.scalars(select(Vote.voter_id).where(Vote.idea_id == idea.id)).all()
     moved = [
         {"idea_id": original.id, "voter_id": voter_id, "created_at": utcnow()}
         for voter_id in voters
-        if voter_id != original.author_id
+        if voter_id not in credited
     ]
     added = _insert_ignoring_duplicates(session, Vote, moved)
     session.execute(delete(Vote).where(Vote.idea_id == idea.id))
     _set_vote_count(session, idea.id, -len(voters))
-    if added:
-        _set_vote_count(session, original.id, added)
+    own_vote = session.execute(
+        delete(Vote).where(Vote.idea_id == original.id, Vote.voter_id == idea.author_id)
+    ).rowcount
+    if added - own_vote:
+        _set_vote_count(session, original.id, added - own_vote)
     _follow_all(session, original.id, _follower_ids(session, idea.id))
     if idea.author_id != original.author_id:
-        # Credit the duplicate's author on the original.
         _insert_ignoring_duplicates(
             session, IdeaCoAuthor, [{"idea_id": original.id, "user_id": idea.author_id}]
         )
