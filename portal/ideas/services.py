@@ -170,6 +170,19 @@ def _apply_input(session: Session, idea: Idea, author: User, data: IdeaInput) ->
     session.flush()
     if idea.status is not IdeaStatus.DRAFT:
         _follow_all(session, idea.id, [user.id for user in co_authors])
+        _drop_own_votes(session, idea, [user.id for user in co_authors])
+
+
+def _drop_own_votes(session: Session, idea: Idea, co_author_ids: list[int]) -> None:
+    """Someone named a co-author after voting no longer votes for what is now their own idea."""
+    if not co_author_ids:
+        return
+    dropped = session.execute(
+        delete(Vote).where(Vote.idea_id == idea.id, Vote.voter_id.in_(co_author_ids))
+    ).rowcount
+    if dropped:
+        _set_vote_count(session, idea.id, -dropped)
+        session.expire(idea, ["vote_count", "hot_score"])
 
 
 def _submit(session: Session, actor: User, idea: Idea) -> None:
