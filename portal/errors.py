@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.audit import record_audit
 from portal.db import get_database, roll_back_request
-from portal.extensions import htmx
+from portal.web import wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,8 @@ ERROR_TITLES = {
 
 def render_error(status: int, message: str) -> tuple[str, int, dict[str, str]]:
     title = ERROR_TITLES.get(status, "Error")
-    headers = {"Vary": "HX-Request"}
-    if htmx:
+    headers = {"Vary": "HX-Request, HX-History-Restore-Request"}
+    if wants_fragment():
         # Show the message in the page's message area whatever element asked.
         headers |= {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
         body = render_template("errors/_message.html", title=title, message=message)

@@ -23,7 +23,7 @@ def render(
     """Render the full page, or only its fragment when htmx asks for it."""
     chosen = fragment if fragment and wants_fragment() else template
     response = make_response(render_template(chosen, **context), status)
-    response.headers["Vary"] = "HX-Request"
+    response.headers["Vary"] = "HX-Request, HX-History-Restore-Request"
     return response
 
 

@@ -89,6 +89,7 @@ class IdeaCard:
     author: str
     department: str | None
     voted: bool
+    own: bool
 
     @property
     def id(self) -> int:
@@ -148,7 +149,14 @@ def list_ideas(
     """The feed: one statement a page, whatever the filters."""
     column = SORT_COLUMNS[filters.sort]
     query = (
-        select(Idea, Category.name, User.display_name, Department.name, _voted_by(viewer_id))
+        select(
+            Idea,
+            Category.name,
+            User.display_name,
+            Department.name,
+            _voted_by(viewer_id),
+            _is_mine(viewer_id),
+        )
         .join(User, Idea.author_id == User.id)
         .outerjoin(Category, Idea.category_id == Category.id)
         .outerjoin(Department, Idea.department_id == Department.id)
@@ -178,11 +186,14 @@ def list_departments(session: Session) -> list[Department]:
 class VoteButton:
     idea: Idea
     voted: bool
+    own: bool
 
 
 def get_vote_button(session: Session, viewer_id: int, idea_id: int) -> VoteButton | None:
     """What the vote button shows, in one statement: not the whole idea page with its comments."""
-    row = session.execute(select(Idea, _voted_by(viewer_id)).where(Idea.id == idea_id)).first()
+    row = session.execute(
+        select(Idea, _voted_by(viewer_id), _is_mine(viewer_id)).where(Idea.id == idea_id)
+    ).first()
     if row is None or (row[0].status is IdeaStatus.DRAFT and row[0].author_id != viewer_id):
         return None
     return VoteButton(*row)
@@ -198,6 +209,7 @@ class IdeaPage:
     voted: bool
     following: bool
     reviewer: bool
+    own: bool
     editable: bool
     next_statuses: list[IdeaStatus]
 
@@ -271,6 +283,7 @@ def get_idea_page(session: Session, viewer: User, idea_id: int) -> IdeaPage | No
         voted=row[6],
         following=row[7],
         reviewer=reviewer,
+        own=idea.author_id == viewer.id or any(person.id == viewer.id for person in co_authors),
         editable=idea.author_id == viewer.id and idea.status in EDITABLE_STATUSES,
         next_statuses=next_statuses,
     )
@@ -378,7 +391,7 @@ def list_similar_ideas(
     rows = session.execute(
         select(Idea.id, Idea.title, Idea.status, Idea.vote_count, _voted_by(viewer_id))
         .where(search, Idea.status != IdeaStatus.DRAFT, Idea.status != IdeaStatus.DUPLICATE)
-        .add_columns(Idea.author_id == viewer_id)
+        .add_columns(_is_mine(viewer_id))
         .order_by(Idea.vote_count.desc(), Idea.id.desc())
         .limit(limit)
     )

@@ -170,6 +170,19 @@ def _apply_input(session: Session, idea: Idea, author: User, data: IdeaInput) ->
     session.flush()
     if idea.status is not IdeaStatus.DRAFT:
         _follow_all(session, idea.id, [user.id for user in co_authors])
+        _drop_own_votes(session, idea, [user.id for user in co_authors])
+
+
+def _drop_own_votes(session: Session, idea: Idea, co_author_ids: list[int]) -> None:
+    """Someone named a co-author after voting no longer votes for what is now their own idea."""
+    if not co_author_ids:
+        return
+    dropped = session.execute(
+        delete(Vote).where(Vote.idea_id == idea.id, Vote.voter_id.in_(co_author_ids))
+    ).rowcount
+    if dropped:
+        _set_vote_count(session, idea.id, -dropped)
+        session.expire(idea, ["vote_count", "hot_score"])
 
 
 def _submit(session: Session, actor: User, idea: Idea) -> None:
@@ -283,11 +296,17 @@ def _set_vote_count(session: Session, idea_id: int, change: int) -> int:
     return count
 
 
+def _is_co_author(session: Session, idea_id: int, user_id: int) -> bool:
+    return session.get(IdeaCoAuthor, (idea_id, user_id)) is not None
+
+
 def cast_vote(session: Session, actor: User, idea_id: int) -> int:
     """Vote for an idea; voting twice changes nothing. Returns the new count."""
     idea = _visible_idea(session, actor, idea_id, for_update=True)
     if idea.author_id == actor.id:
         raise DomainError("You cannot vote for your own idea.")
+    if _is_co_author(session, idea_id, actor.id):
+        raise DomainError("You cannot vote for an idea you co-wrote.")
     if not idea.open_for_votes:
         raise DomainError(f"This idea is {idea.status.label.lower()} and takes no more votes.")
     inserted = _insert_ignoring_duplicates(
@@ -464,20 +483,28 @@ def _merge_into_original(session: Session, idea: Idea, original_id: int | None) 
     ).one_or_none()
     if original is None or original.status in {IdeaStatus.DRAFT, IdeaStatus.DUPLICATE}:
         raise DomainError("That original idea does not exist.", field="duplicate_of")
+    # Both authors are credited on the original, and nobody votes for an idea of their own.
+    credited = {
+        original.author_id,
+        idea.author_id,
+        *session.scalars(select(IdeaCoAuthor.user_id).where(IdeaCoAuthor.idea_id == original.id)),
+    }
     voters = session.scalars(select(Vote.voter_id).where(Vote.idea_id == idea.id)).all()
     moved = [
         {"idea_id": original.id, "voter_id": voter_id, "created_at": utcnow()}
         for voter_id in voters
-        if voter_id != original.author_id
+        if voter_id not in credited
     ]
     added = _insert_ignoring_duplicates(session, Vote, moved)
     session.execute(delete(Vote).where(Vote.idea_id == idea.id))
     _set_vote_count(session, idea.id, -len(voters))
-    if added:
-        _set_vote_count(session, original.id, added)
+    own_vote = session.execute(
+        delete(Vote).where(Vote.idea_id == original.id, Vote.voter_id == idea.author_id)
+    ).rowcount
+    if added - own_vote:
+        _set_vote_count(session, original.id, added - own_vote)
     _follow_all(session, original.id, _follower_ids(session, idea.id))
     if idea.author_id != original.author_id:
-        # Credit the duplicate's author on the original.
         _insert_ignoring_duplicates(
             session, IdeaCoAuthor, [{"idea_id": original.id, "user_id": idea.author_id}]
         )

@@ -96,11 +96,6 @@ def feed_args(filters: queries.FeedFilters) -> dict[str, object]:
     return {name: value for name, value in pairs.items() if value is not None}
 
 
-def restoring_history() -> bool:
-    """htmx asks for the whole page when Back lands on a URL it pushed and has not cached."""
-    return request.headers.get("HX-History-Restore-Request") == "true"
-
-
 @bp.get("/ideas")
 @employee_required
 def index():
@@ -115,7 +110,7 @@ def index():
     )
     return render(
         "ideas/index.html",
-        None if restoring_history() else "ideas/_feed.html",
+        "ideas/_feed.html",
         page=page,
         filters=filters,
         args=feed_args(filters),
@@ -236,6 +231,7 @@ def _vote_fragment(idea_id: int):
         "ideas/_vote.html",
         idea=button.idea,
         voted=button.voted,
+        own=button.own,
         vote_form=ActionForm(),
     )
 

@@ -8,16 +8,17 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Label, Select, func, null, select
+from sqlalchemy import ColumnElement, Select, func, literal, null, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
 from portal.db import utcnow
 from portal.errors import DomainError
 from portal.leaderboards.periods import DateRange, Period, calendar_range
+from portal.pagination import decode_cursor, encode_cursor
 from portal.recognition.models import Award, Nomination, NominationStatus, ReviewCycle
 
-TOP = 50
+PAGE_SIZE = 50
 
 
 class Grouping(enum.StrEnum):
@@ -58,6 +59,7 @@ class Leaderboard:
     filters: LeaderboardFilters
     label: str
     standings: list[Standing]
+    next_cursor: str | None
     departments: list[Department]
     awards: list[Award]
     cycles: list[ReviewCycle]
@@ -90,8 +92,12 @@ AWARDS = func.count(Nomination.id).label("awards")
 NOMINATORS = func.count(func.distinct(Nomination.nominator_id)).label("nominators")
 
 
-def _grouped(filters: LeaderboardFilters) -> tuple[Select, Label, Label]:
-    """The standings query for the chosen grouping, and its name and points columns."""
+def _grouped(filters: LeaderboardFilters) -> Select:
+    """The standings for the chosen grouping: key, name, awards, points, nominators, heads.
+
+    The key (the person's, manager's or department's id, 0 for "none") breaks ties between
+    equal names, so every row has a unique place in the order and pages can follow each other.
+    """
     nominee = aliased(User)
     award = aliased(Award)
     points = func.coalesce(func.sum(award.points), 0).label("points")
@@ -108,15 +114,22 @@ def _grouped(filters: LeaderboardFilters) -> tuple[Select, Label, Label]:
         base = base.where(award.id == filters.award_id)
     if filters.grouping is Grouping.PEOPLE:
         name = nominee.display_name.label("name")
-        query = base.add_columns(name, AWARDS, points, NOMINATORS, null().label("heads"))
-        return query.group_by(nominee.id, nominee.display_name), name, points
+        query = base.add_columns(
+            nominee.id.label("key"), name, AWARDS, points, NOMINATORS, null().label("heads")
+        )
+        return query.group_by(nominee.id, nominee.display_name)
     if filters.grouping is Grouping.TEAMS:
         lead = aliased(User)
         name = func.coalesce(lead.display_name, "No manager").label("name")
         query = base.outerjoin(lead, nominee.manager_id == lead.id).add_columns(
-            name, AWARDS, points, NOMINATORS, null().label("heads")
+            func.coalesce(lead.id, 0).label("key"),
+            name,
+            AWARDS,
+            points,
+            NOMINATORS,
+            null().label("heads"),
         )
-        return query.group_by(lead.id, lead.display_name), name, points
+        return query.group_by(lead.id, lead.display_name)
     heads = (
         select(User.department_id, func.count(User.id).label("heads"))
         .where(User.active.is_(True))
@@ -127,28 +140,66 @@ def _grouped(filters: LeaderboardFilters) -> tuple[Select, Label, Label]:
     query = (
         base.outerjoin(Department, nominee.department_id == Department.id)
         .outerjoin(heads, heads.c.department_id == nominee.department_id)
-        .add_columns(name, AWARDS, points, NOMINATORS, func.max(heads.c.heads).label("heads"))
+        .add_columns(
+            func.coalesce(Department.id, 0).label("key"),
+            name,
+            AWARDS,
+            points,
+            NOMINATORS,
+            func.max(heads.c.heads).label("heads"),
+        )
     )
-    return query.group_by(Department.id, Department.name), name, points
+    return query.group_by(Department.id, Department.name)
 
 
-def get_leaderboard(session: Session, filters: LeaderboardFilters) -> Leaderboard:
-    """The top standings and the filter choices: at most five statements whatever the data."""
+def _ranked(
+    session: Session,
+    filters: LeaderboardFilters,
+    in_period: ColumnElement[bool],
+    cursor: str | None,
+    limit: int | None,
+) -> tuple[list[Standing], str | None]:
+    """Standings by points, then awards, then distinct nominators, then name: one statement.
+
+    A page is the `limit` standings after the cursor's (keyset, no OFFSET); the cursor carries
+    the last rank shown so ranks continue. `limit=None` returns every standing (CSV export).
+    """
+    ranked = _grouped(filters).where(in_period).subquery("standings")
+    # Negated counts turn "most first" into an ascending order a row comparison can continue.
+    place = (-ranked.c.points, -ranked.c.awards, -ranked.c.nominators, ranked.c.name, ranked.c.key)
+    query = select(ranked).order_by(*place)
+    key = decode_cursor(cursor, 6) if limit is not None else None
+    if key is not None:
+        query = query.where(tuple_(*place) > tuple_(*(literal(value) for value in key[1:])))
+    if limit is not None:
+        query = query.limit(limit + 1)
+    first_rank = key[0] + 1 if key is not None else 1
+    standings = []
+    keys = []
+    for rank, row in enumerate(session.execute(query), start=first_rank):
+        points = int(row.points)
+        standings.append(Standing(rank, row.name, row.awards, points, row.nominators, row.heads))
+        keys.append([rank, -points, -row.awards, -row.nominators, row.name, row.key])
+    if limit is None or len(standings) <= limit:
+        return standings, None
+    return standings[:limit], encode_cursor(keys[limit - 1])
+
+
+def get_leaderboard(
+    session: Session,
+    filters: LeaderboardFilters,
+    *,
+    cursor: str | None = None,
+    limit: int | None = PAGE_SIZE,
+) -> Leaderboard:
+    """A page of standings and the filter choices: at most five statements whatever the data."""
     label, in_period = _range_of(session, filters)
-    query, name, points = _grouped(filters)
-    rows = session.execute(
-        query.where(in_period)
-        .order_by(points.desc(), AWARDS.desc(), NOMINATORS.desc(), name)
-        .limit(TOP)
-    )
-    standings = [
-        Standing(rank, row.name, row.awards, int(row.points), row.nominators, row.heads)
-        for rank, row in enumerate(rows, start=1)
-    ]
+    standings, next_cursor = _ranked(session, filters, in_period, cursor, limit)
     return Leaderboard(
         filters=filters,
         label=label,
         standings=standings,
+        next_cursor=next_cursor,
         departments=list(session.scalars(select(Department).order_by(Department.name))),
         awards=list(session.scalars(select(Award).order_by(Award.name))),
         cycles=list(session.scalars(select(ReviewCycle).order_by(ReviewCycle.starts_on.desc()))),

@@ -49,10 +49,10 @@ def fill_choices(form: LeaderboardForm, board: Leaderboard) -> None:
     ]
 
 
-def board_for(form: LeaderboardForm) -> Leaderboard:
+def board_for(form: LeaderboardForm, cursor: str | None) -> Leaderboard:
     filters = filters_from(form)
     try:
-        return get_leaderboard(db_session(), filters)
+        return get_leaderboard(db_session(), filters, cursor=cursor)
     except DomainError as error:
         attach_error(form, error)
         return get_leaderboard(db_session(), LeaderboardFilters(grouping=filters.grouping))
@@ -62,15 +62,23 @@ def board_for(form: LeaderboardForm) -> Leaderboard:
 @admin_required
 def leaderboards():
     form = LeaderboardForm(request.args)
-    board = board_for(form)
+    board = board_for(form, request.args.get("after"))
     fill_choices(form, board)
-    return render("leaderboards/index.html", "leaderboards/_board.html", form=form, board=board)
+    filter_args = {name: value for name, value in request.args.items() if name != "after"}
+    return render(
+        "leaderboards/index.html",
+        "leaderboards/_board.html",
+        form=form,
+        board=board,
+        filter_args=filter_args,
+    )
 
 
 @bp.get("/admin/leaderboards.csv")
 @admin_required
 def leaderboards_csv():
-    board = get_leaderboard(db_session(), filters_from(LeaderboardForm(request.args)))
+    filters = filters_from(LeaderboardForm(request.args))
+    board = get_leaderboard(db_session(), filters, limit=None)
     return Response(
         leaderboard_as_csv(board),
         mimetype="text/csv",

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
+from portal.ideas.models import Idea, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
 from portal.recognition.models import (
     Award,
     Nomination,
@@ -33,6 +35,34 @@ class PacketAward:
 
 
 @dataclass(frozen=True)
+class PacketImpact:
+    measure: str
+    unit: str
+    before: str
+    after: str
+    measured_on: str
+
+
+@dataclass(frozen=True)
+class PacketIdea:
+    """An idea the person authored or co-authored, submitted or implemented in the cycle."""
+
+    idea_id: int
+    title: str
+    role: str
+    status: str
+    submitted_on: str | None
+    implemented_on: str | None
+    votes: int
+    impacts: list[PacketImpact] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PacketIdea:
+        impacts = [PacketImpact(**impact) for impact in data.get("impacts", [])]
+        return cls(**{**data, "impacts": impacts})
+
+
+@dataclass(frozen=True)
 class Packet:
     cycle_id: int
     cycle_name: str
@@ -47,6 +77,10 @@ class Packet:
     traits_missing: list[str] = field(default_factory=list)
     distinct_nominators: int = 0
     team_median_nominators: float = 0.0
+    ideas: list[PacketIdea] = field(default_factory=list)
+    ideas_submitted: int = 0
+    ideas_implemented: int = 0
+    votes_received: int = 0
     frozen: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,7 +89,8 @@ class Packet:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Packet:
         awards = [PacketAward(**award) for award in data.get("awards", [])]
-        return cls(**{**data, "awards": awards, "frozen": True})
+        ideas = [PacketIdea.from_dict(idea) for idea in data.get("ideas", [])]
+        return cls(**{**data, "awards": awards, "ideas": ideas, "frozen": True})
 
 
 def _people(session: Session, user_ids: list[int] | None) -> list[tuple]:
@@ -154,18 +189,133 @@ def _distinct_nominators_by_team(
     return teams
 
 
+@dataclass(frozen=True)
+class CycleTimes:
+    """The cycle's first day to its last, both included, as UTC instants."""
+
+    starts_at: datetime
+    ends_before: datetime
+
+    @classmethod
+    def of(cls, cycle: ReviewCycle) -> CycleTimes:
+        return cls(
+            datetime.combine(cycle.starts_on, time.min, tzinfo=UTC),
+            datetime.combine(cycle.ends_on + timedelta(days=1), time.min, tzinfo=UTC),
+        )
+
+    def holds(self, column: Any) -> Any:
+        return (column >= self.starts_at) & (column < self.ends_before)
+
+    def contains(self, moment: datetime | None) -> bool:
+        return moment is not None and self.starts_at <= moment < self.ends_before
+
+
+def _authorship(user_ids: list[int] | None) -> Any:
+    """(idea_id, user_id) for every author and co-author: both are credited with the idea."""
+    authors = select(Idea.id.label("idea_id"), Idea.author_id.label("user_id"))
+    co_authors = select(IdeaCoAuthor.idea_id, IdeaCoAuthor.user_id)
+    if user_ids is not None:
+        authors = authors.where(Idea.author_id.in_(user_ids))
+        co_authors = co_authors.where(IdeaCoAuthor.user_id.in_(user_ids))
+    return union_all(authors, co_authors).subquery("authorship")
+
+
+def _ideas_query(times: CycleTimes, user_ids: list[int] | None) -> Select:
+    authorship = _authorship(user_ids)
+    implemented = (
+        select(IdeaEvent.idea_id, func.min(IdeaEvent.created_at).label("at"))
+        .where(IdeaEvent.to_status == IdeaStatus.IMPLEMENTED)
+        .group_by(IdeaEvent.idea_id)
+        .subquery("implemented")
+    )
+    return (
+        select(
+            authorship.c.user_id,
+            Idea.id,
+            Idea.title,
+            Idea.author_id,
+            Idea.status,
+            Idea.submitted_at,
+            Idea.vote_count,
+            implemented.c.at,
+            Impact.measure,
+            Impact.unit,
+            Impact.before,
+            Impact.after,
+            Impact.measured_on,
+        )
+        .join(Idea, Idea.id == authorship.c.idea_id)
+        .outerjoin(implemented, implemented.c.idea_id == Idea.id)
+        .outerjoin(Impact, Impact.idea_id == Idea.id)
+        .where(or_(times.holds(Idea.submitted_at), times.holds(implemented.c.at)))
+        .order_by(Idea.submitted_at, Idea.id, Impact.id)
+    )
+
+
+def _ideas(
+    session: Session, times: CycleTimes, user_ids: list[int] | None
+) -> dict[int, list[PacketIdea]]:
+    """Each person's ideas submitted or implemented in the cycle, with measured impact."""
+    ideas: dict[tuple[int, int], PacketIdea] = {}
+    for row in session.execute(_ideas_query(times, user_ids)):
+        person_id, idea_id, title, author_id, status, submitted_at, votes, implemented_at = row[:8]
+        implemented_here = times.contains(implemented_at)
+        idea = ideas.get((person_id, idea_id))
+        if idea is None:
+            idea = ideas[person_id, idea_id] = PacketIdea(
+                idea_id=idea_id,
+                title=title,
+                role="author" if person_id == author_id else "co-author",
+                status=status.value,
+                submitted_on=submitted_at.date().isoformat()
+                if times.contains(submitted_at)
+                else None,
+                implemented_on=implemented_at.date().isoformat() if implemented_here else None,
+                votes=votes,
+            )
+        measure, unit, before, after, measured_on = row[8:]
+        if implemented_here and measure is not None:
+            idea.impacts.append(
+                PacketImpact(
+                    measure, unit, format(before, "f"), format(after, "f"), measured_on.isoformat()
+                )
+            )
+    by_person: dict[int, list[PacketIdea]] = defaultdict(list)
+    for (person_id, _idea_id), idea in ideas.items():
+        by_person[person_id].append(idea)
+    return by_person
+
+
+def _votes_received(
+    session: Session, times: CycleTimes, user_ids: list[int] | None
+) -> dict[int, int]:
+    """Votes cast in the cycle on ideas each person authored or co-authored."""
+    authorship = _authorship(user_ids)
+    rows = session.execute(
+        select(authorship.c.user_id, func.count())
+        .join(Vote, Vote.idea_id == authorship.c.idea_id)
+        .where(times.holds(Vote.created_at))
+        .group_by(authorship.c.user_id)
+    )
+    return {person_id: count for person_id, count in rows}
+
+
 def build_packets(
     session: Session, cycle: ReviewCycle, user_ids: list[int] | None = None
 ) -> list[Packet]:
-    """Live packets of these people (everyone when None), in five statements whatever the size."""
+    """Live packets of these people (everyone when None): at most six statements, any size."""
+    times = CycleTimes.of(cycle)
     people = _people(session, user_ids)
     awards, givers = _approved_awards(session, cycle.id, user_ids)
     teams = _distinct_nominators_by_team(
         session, cycle.id, {row[5] for row in people if row[5] is not None}
     )
+    ideas = _ideas(session, times, user_ids)
+    votes = _votes_received(session, times, user_ids)
     packets = []
     for user_id, name, email, title, department, manager_id in people:
         mine = awards.get(user_id, [])
+        my_ideas = ideas.get(user_id, [])
         covered = {trait for award in mine for trait in award.traits}
         team = teams.get(manager_id, []) if manager_id else []
         packets.append(
@@ -183,6 +333,10 @@ def build_packets(
                 traits_missing=[trait.value for trait in Trait if trait.value not in covered],
                 distinct_nominators=len(givers.get(user_id, ())),
                 team_median_nominators=float(median(team)) if team else 0.0,
+                ideas=my_ideas,
+                ideas_submitted=sum(1 for idea in my_ideas if idea.submitted_on),
+                ideas_implemented=sum(1 for idea in my_ideas if idea.implemented_on),
+                votes_received=votes.get(user_id, 0),
             )
         )
     return packets

@@ -131,6 +131,10 @@ CSV_COLUMNS = [
     "traits_covered",
     "distinct_nominators",
     "team_median_nominators",
+    "ideas_submitted",
+    "ideas_implemented",
+    "idea_impacts",
+    "votes_received",
 ]
 
 
@@ -139,6 +143,15 @@ def _cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def _impacts_text(packet: Packet) -> str:
+    """One cell: "Idea title: measure before -> after unit" for each measured impact."""
+    return "; ".join(
+        f"{idea.title}: {impact.measure} {impact.before} -> {impact.after} {impact.unit}"
+        for idea in packet.ideas
+        for impact in idea.impacts
+    )
 
 
 def packets_as_csv(packets: list[Packet]) -> str:
@@ -160,6 +173,10 @@ def packets_as_csv(packets: list[Packet]) -> str:
                 "; ".join(packet.traits_covered),
                 packet.distinct_nominators,
                 packet.team_median_nominators,
+                packet.ideas_submitted,
+                packet.ideas_implemented,
+                _impacts_text(packet),
+                packet.votes_received,
             ]
         )
     return buffer.getvalue()

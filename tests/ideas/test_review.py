@@ -159,6 +159,27 @@ def test_a_duplicate_moves_votes_and_followers_without_double_counting(
     assert db.get(IdeaCoAuthor, (original.id, employee.id)) is not None
 
 
+def test_a_merge_leaves_no_vote_for_an_idea_of_ones_own(
+    db, employee, make_user, make_idea, reviewer
+):
+    original_author, co_author, voter = make_user(), make_user(), make_user()
+    original = make_idea(
+        original_author, "Call-back for long queues", co_author_emails=(co_author.email,)
+    )
+    duplicate = make_idea(employee, "Let members ask for a call back")
+    for person in (co_author, voter):
+        cast_vote(db, person, duplicate.id)
+    cast_vote(db, employee, original.id)  # soon credited on the original
+    db.commit()
+
+    move(db, reviewer, duplicate, IdeaStatus.DUPLICATE, duplicate_of_id=original.id)
+
+    db.refresh(original)
+    voters = set(db.scalars(select(Vote.voter_id).where(Vote.idea_id == original.id)))
+    assert voters == {voter.id}
+    assert original.vote_count == 1
+
+
 @pytest.mark.parametrize("original_id", [None, 0, 99999])
 def test_a_duplicate_must_name_a_real_original(db, employee, make_idea, reviewer, original_id):
     idea = make_idea(employee)

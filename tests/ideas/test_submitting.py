@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.errors import Conflict, DomainError, Forbidden
-from portal.ideas.models import Follow, IdeaCoAuthor, IdeaEvent, IdeaStatus
-from portal.ideas.services import IdeaInput, submit_idea, update_idea
+from portal.ideas.models import Follow, IdeaCoAuthor, IdeaEvent, IdeaStatus, Vote
+from portal.ideas.services import IdeaInput, cast_vote, submit_idea, update_idea
 from tests.ideas.conftest import complete_input
 
 
@@ -56,6 +56,19 @@ def test_co_authors_are_credited_by_email_and_follow(db, employee, make_user, ca
     )
     assert db.get(IdeaCoAuthor, (idea.id, colleague.id)) is not None
     assert db.get(Follow, (idea.id, colleague.id)) is not None
+
+
+def test_a_voter_named_co_author_later_no_longer_votes_for_it(db, employee, make_user, category):
+    colleague = make_user("colleague@example.com")
+    idea = submit_idea(db, employee, complete_input(category))
+    cast_vote(db, colleague, idea.id)
+    update_idea(
+        db, employee, idea.id, complete_input(category, co_author_emails=(colleague.email,))
+    )
+    db.commit()
+    db.refresh(idea)
+    assert idea.vote_count == 0
+    assert db.get(Vote, (idea.id, colleague.id)) is None
 
 
 @pytest.mark.parametrize(

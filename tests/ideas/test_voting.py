@@ -50,6 +50,21 @@ def test_no_vote_on_your_own_idea(db, employee, make_idea):
         cast_vote(db, employee, idea.id)
 
 
+def test_no_vote_on_an_idea_you_co_wrote(db, login_as, employee, make_user, make_idea):
+    co_author = make_user("co.author@example.com")
+    outsider = make_user()
+    idea = make_idea(employee, co_author_emails=(co_author.email,))
+    client = login_as(co_author)
+    for url in (f"/ideas/{idea.id}", "/ideas"):
+        html = client.get(url).get_data(as_text=True)
+        assert "data-vote-count" in html and ">Vote<" not in html, url
+    client.post("/logout")
+    assert ">Vote<" in login_as(outsider).get(f"/ideas/{idea.id}").get_data(as_text=True)
+    with pytest.raises(DomainError, match="co-wrote"):
+        cast_vote(db, co_author, idea.id)
+    assert vote_rows(db, idea.id) == 0
+
+
 @pytest.mark.parametrize(
     "status", [IdeaStatus.DECLINED, IdeaStatus.IMPLEMENTED, IdeaStatus.DUPLICATE]
 )

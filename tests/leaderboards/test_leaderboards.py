@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from portal.db import utcnow
 from portal.leaderboards.periods import Period, calendar_range
-from portal.leaderboards.queries import Grouping, LeaderboardFilters, get_leaderboard
-from portal.recognition.models import Nomination
+from portal.leaderboards.queries import (
+    PAGE_SIZE,
+    Grouping,
+    LeaderboardFilters,
+    get_leaderboard,
+)
+from portal.recognition.models import Nomination, NominationStatus
 from portal.recognition.services import Decision, decide_nomination, nominate
 from tests.recognition.conftest import Org, add_award, request_for
 
@@ -156,3 +164,83 @@ def test_managers_see_their_reports_not_yet_recognised(db, org: Org, spot, cycle
     listed = page.split("Not yet recognised", 1)[1]
     assert "Emery Employee" in listed
     assert "Casey Colleague" not in listed and "Oscar Outsider" not in listed
+
+
+def approve_in_bulk(db: Session, nominator, nominees, award, cycle) -> None:
+    """Approved nominations inserted in one statement, as the approval flow leaves them."""
+    db.execute(
+        insert(Nomination),
+        [
+            {
+                "nominator_id": nominator.id,
+                "nominee_id": nominee.id,
+                "award_id": award.id,
+                "cycle_id": cycle.id,
+                "citation": "Calmed a caller down.",
+                "status": NominationStatus.APPROVED,
+                "decided_at": utcnow(),
+            }
+            for nominee in nominees
+        ],
+    )
+    db.commit()
+
+
+def test_pages_of_standings_follow_each_other_through_ties(db, org: Org, spot, cycle):
+    big = add_award(db, "Service Star", points=100)
+    award_to(db, org.employee, org.colleague, big, org.manager)
+    approve_in_bulk(db, org.director, [org.employee, org.outsider, org.other_manager], spot, cycle)
+    filters = LeaderboardFilters(period=Period.YEAR)
+    everyone = get_leaderboard(db, filters, limit=None).standings
+    seen, cursor = [], None
+    while True:
+        board = get_leaderboard(db, filters, cursor=cursor, limit=2)
+        seen.extend(board.standings)
+        cursor = board.next_cursor
+        if cursor is None:
+            break
+    assert seen == everyone
+    assert [standing.rank for standing in seen] == [1, 2, 3, 4]
+    assert seen[0].name == "Casey Colleague"
+    # The three tied on 25 points come by name.
+    assert [s.name for s in seen[1:]] == ["Emery Employee", "Olive Other", "Oscar Outsider"]
+
+
+def test_the_leaderboard_page_links_to_the_next_and_the_csv_has_every_rank(
+    db, org: Org, spot, cycle, admin, login_as, make_user
+):
+    people = [make_user(f"star{number:02}@example.com") for number in range(PAGE_SIZE + 5)]
+    approve_in_bulk(db, org.director, people, spot, cycle)
+    client = login_as(admin)
+    first = client.get("/admin/leaderboards?period=year&grouping=people")
+    html = first.get_data(as_text=True)
+    assert html.count('<th scope="row">') == PAGE_SIZE
+    after = re.search(r'<a rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "period=year" in after and "grouping=people" in after
+    second = client.get(after).get_data(as_text=True)
+    assert second.count('<th scope="row">') == 5
+    assert f"<td>{PAGE_SIZE + 1}</td>" in second
+    assert 'rel="next"' not in second
+    exported = client.get("/admin/leaderboards.csv?period=year").get_data(as_text=True)
+    assert len(list(csv.DictReader(io.StringIO(exported)))) == PAGE_SIZE + 5
+
+
+def test_every_grouping_pages_to_the_same_standings_as_one_list(
+    db, org: Org, spot, cycle, make_user
+):
+    claims = make_user("claims@example.com", department="Claims", manager=org.other_manager)
+    approve_in_bulk(
+        db, org.director, [org.employee, org.colleague, org.outsider, claims], spot, cycle
+    )
+    approve_in_bulk(db, org.manager, [org.director], spot, cycle)  # a nominee with no manager
+    for grouping in Grouping:
+        filters = LeaderboardFilters(period=Period.YEAR, grouping=grouping)
+        everyone = get_leaderboard(db, filters, limit=None).standings
+        seen, cursor = [], None
+        while True:
+            board = get_leaderboard(db, filters, cursor=cursor, limit=1)
+            seen.extend(board.standings)
+            if board.next_cursor is None:
+                break
+            cursor = board.next_cursor
+        assert seen == everyone and len(everyone) >= 2, grouping

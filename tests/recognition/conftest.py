@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.db import Database, utcnow
+from portal.db import utcnow
 from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
 from portal.recognition.services import NominationRequest
 from tests.conftest import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _unlink_managers(clean_state: None, database: Database) -> Iterator[None]:
-    """users.manager_id is ON DELETE RESTRICT, which SQLite checks row by row: the shared
-    cleanup's single DELETE FROM users fails on a manager chain unless the links go first."""
-    yield
-    with database.engine.begin() as connection:
-        connection.execute(text("UPDATE users SET manager_id = NULL"))
 
 
 @dataclass

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from portal.recognition.models import Award, Nomination, NominationStatus
+from portal.recognition.models import (
+    ApprovalPath,
+    Award,
+    AwardTier,
+    Nomination,
+    NominationStatus,
+    award_committee_members,
+)
 from portal.recognition.services import Decision, decide_nomination, nominate
+from tests.conftest import login
 from tests.recognition.conftest import Org, add_award, request_for
 
 BASE = "http://portal.test"
@@ -293,3 +301,49 @@ def test_people_may_keep_their_awards_from_colleagues(db, org: Org, spot, cycle,
     assert sees(org.employee) == (False, False)
     assert sees(org.colleague) == (True, True)
     assert sees(admin) == (True, True)
+
+
+APPROVALS_LINK = 'href="/recognition/approvals"'
+
+
+def test_approvals_in_the_navigation_for_managers_committee_members_and_anyone_with_work(
+    db, org: Org, spot, cycle, app
+):
+    committee = add_award(
+        db, "Service Star", AwardTier.QUARTERLY, 100, ApprovalPath.COMMITTEE, [org.outsider]
+    )
+
+    def nav_of(user) -> str:
+        client = app.test_client()
+        login(client, user.email)
+        return client.get("/ideas").get_data(as_text=True)
+
+    assert APPROVALS_LINK in nav_of(org.manager)
+    assert APPROVALS_LINK in nav_of(org.outsider)  # an employee on a committee
+    assert APPROVALS_LINK not in nav_of(org.employee)
+    # An employee with a step waiting for them (their committee seat since removed).
+    nomination = submit(db, org.employee, org.colleague, committee)
+    decide_nomination(db, org.manager, nomination.id, Decision.APPROVE, version=1, base_url=BASE)
+    db.execute(delete(award_committee_members))
+    db.commit()
+    assert APPROVALS_LINK in nav_of(org.outsider)
+    assert APPROVALS_LINK not in nav_of(org.employee)
+
+
+def test_the_approvals_link_costs_one_statement_whatever_the_queue(
+    db, org: Org, spot, cycle, login_as, count_statements
+):
+    committee = add_award(
+        db, "Service Star", AwardTier.QUARTERLY, 100, ApprovalPath.COMMITTEE, [org.outsider]
+    )
+    client = login_as(org.outsider)
+
+    def statements() -> int:
+        with count_statements() as counter:
+            assert APPROVALS_LINK in client.get("/recognition").get_data(as_text=True)
+        return counter.count
+
+    few = statements()
+    for person in (org.employee, org.colleague, org.manager, org.director):
+        submit(db, org.other_manager, person, committee)
+    assert statements() == few

@@ -16,6 +16,7 @@ from portal.recognition.services import Decision, decide_nomination, nominate
 from portal.reviews.packets import build_packets
 from portal.reviews.services import close_cycle, create_cycle
 from tests.recognition.conftest import Org, add_award, request_for
+from tests.reviews.conftest import NOW, add_idea
 
 BASE = "http://portal.test"
 
@@ -126,6 +127,7 @@ def test_a_packet_runs_a_fixed_number_of_statements(
     client = login_as(org.manager)
     awards = [add_award(db, f"Award {number}") for number in range(8)]
     award_to(db, org.employee, org.colleague, awards[0], org.manager)
+    add_idea(db, org.colleague, "First idea", implemented_at=NOW, voters=[org.employee])
 
     def statements() -> int:
         with count_statements() as counter:
@@ -134,9 +136,21 @@ def test_a_packet_runs_a_fixed_number_of_statements(
         return counter.count
 
     few = statements()
-    for number, award in enumerate(awards[1:]):
-        giver = make_user(f"giver{number}@example.com", manager=org.director)
+    givers = [make_user(f"giver{number}@example.com", manager=org.director) for number in range(7)]
+    for giver, award in zip(givers, awards[1:], strict=True):
         award_to(db, giver, org.colleague, award, org.manager)
+    for number in range(8):
+        add_idea(
+            db,
+            org.colleague,
+            f"Idea {number}",
+            implemented_at=NOW if number % 2 else None,
+            co_authors=[org.employee],
+            voters=givers,
+        )
+        add_idea(db, org.employee, f"Shared {number}", co_authors=[org.colleague], voters=givers)
+    html = client.get(f"/reviews/{cycle.id}/people/{org.colleague.id}").get_data(as_text=True)
+    assert "<dt>Votes received</dt><dd>113</dd>" in html
     assert statements() == few
 
 
