@@ -50,6 +50,7 @@ from portal.web import (
     redirect_to,
     render,
     safe_next,
+    wants_fragment,
 )
 
 bp = Blueprint("ideas", __name__)
@@ -201,8 +202,8 @@ def edit(idea_id: int):
     return render("ideas/form.html", form=form, idea=idea)
 
 
-def _idea_page(idea_id: int) -> queries.IdeaPage:
-    page = queries.get_idea_page(db_session(), current_user, idea_id)
+def _idea_page(idea_id: int, comments_cursor: str | None = None) -> queries.IdeaPage:
+    page = queries.get_idea_page(db_session(), current_user, idea_id, comments_cursor)
     if page is None:
         abort(404)
     return page
@@ -217,12 +218,29 @@ def _review_form(page: queries.IdeaPage) -> ReviewForm:
 @bp.get("/ideas/<int:idea_id>")
 @employee_required
 def show(idea_id: int):
-    page = _idea_page(idea_id)
+    if wants_fragment():
+        return _earlier_comments(idea_id, request.args.get("comments"))
+    page = _idea_page(idea_id, request.args.get("comments"))
     return render(
         "ideas/show.html",
         page=page,
         comment_form=CommentForm(formdata=None),
         review_form=_review_form(page),
+        vote_form=ActionForm(),
+    )
+
+
+def _earlier_comments(idea_id: int, cursor: str | None):
+    """htmx "Earlier comments": the next batch alone, not the whole idea page again."""
+    thread = queries.list_idea_comments(db_session(), current_user, idea_id, cursor)
+    if thread is None:
+        abort(404)
+    return render(
+        "ideas/_comments.html",
+        "ideas/_comments.html",
+        idea=thread.idea,
+        comments=thread.comments,
+        reviewer=thread.reviewer,
         vote_form=ActionForm(),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from portal.accounts.models import Role
 from portal.ideas.services import add_comment, cast_vote
 from tests.ideas.conftest import BASE_URL
@@ -46,22 +48,39 @@ def test_the_review_queue_costs_the_same_with_5_or_60_ideas(
     assert few == many
 
 
-def test_an_idea_page_costs_the_same_with_few_or_many_comments_and_votes(
+def test_an_idea_page_costs_the_same_with_5_or_500_comments_and_votes(
     db, login_as, make_user, make_idea, employee, count_statements
 ):
     idea = make_idea(employee)
     reviewer = make_user(role=Role.MANAGER)
     client = login_as(reviewer)
-    add_comment(db, employee, idea.id, "First", base_url=BASE_URL)
-    db.commit()
+    add_comments(db, employee, idea.id, 5)
     few = statements_for(client, count_statements, f"/ideas/{idea.id}")
-    for number in range(30):
+    for _ in range(30):
         person = make_user()
         cast_vote(db, person, idea.id)
-        add_comment(db, person, idea.id, f"Comment {number}", base_url=BASE_URL)
-    db.commit()
+        add_comment(db, person, idea.id, "A voter's comment", base_url=BASE_URL)
+    add_comments(db, employee, idea.id, 465)
     many = statements_for(client, count_statements, f"/ideas/{idea.id}")
     assert few == many
+    html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert html.count('<article id="comment-') == 50
+    cursor = re.search(r'hx-get="[^"]*comments=([^"&]+)', html).group(1)
+    earlier = statements_for(client, count_statements, f"/ideas/{idea.id}?comments={cursor}")
+    assert earlier == few
+    with count_statements() as counter:
+        client.get(f"/ideas/{idea.id}?comments={cursor}", headers={"HX-Request": "true"})
+    fragment = counter.count
+    add_comments(db, employee, idea.id, 100)
+    with count_statements() as counter:
+        client.get(f"/ideas/{idea.id}?comments={cursor}", headers={"HX-Request": "true"})
+    assert counter.count == fragment < few
+
+
+def add_comments(db, writer, idea_id: int, count: int) -> None:
+    for number in range(count):
+        add_comment(db, writer, idea_id, f"Comment {number}", base_url=BASE_URL)
+    db.commit()
 
 
 def test_an_htmx_vote_answers_from_the_idea_row_alone(
