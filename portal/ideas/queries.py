@@ -40,7 +40,7 @@ from portal.ideas.models import (
 )
 from portal.ideas.search import matches_search
 from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, can_review
-from portal.pagination import Page, decode_cursor, page_from_rows
+from portal.pagination import Page, decode_cursor, encode_cursor, page_from_rows
 
 
 class Sort(StrEnum):
@@ -311,6 +311,11 @@ def _comment_page(session: Session, idea_id: int, cursor: str | None) -> Page[Co
     query = query.order_by(Comment.id.desc()).limit(COMMENTS_PER_PAGE + 1)
     rows = [CommentRow(*row) for row in session.execute(query)]
     return page_from_rows(rows, COMMENTS_PER_PAGE, lambda comment: [comment.id])
+
+
+def comments_from(comment_id: int) -> str:
+    """The cursor of the batch of comments that starts with this one (newest first)."""
+    return encode_cursor([comment_id + 1])
 
 
 @dataclass(frozen=True)

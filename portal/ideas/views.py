@@ -345,8 +345,15 @@ def edit_comment_page(comment_id: int):
                 raise
             attach_error(form, error)
         else:
-            return redirect_to(url_for("ideas.show", idea_id=found.idea_id))
+            return redirect_to(_comment_url(found.idea_id, comment_id))
     return render("ideas/comment_form.html", form=form, comment=found)
+
+
+def _comment_url(idea_id: int, comment_id: int) -> str:
+    """The idea page at the batch of comments that starts with this one: an older comment is
+    not among the newest 50."""
+    cursor = queries.comments_from(comment_id)
+    return url_for("ideas.show", idea_id=idea_id, comments=cursor) + f"#comment-{comment_id}"
 
 
 @bp.post("/comments/<int:comment_id>/delete")
@@ -368,7 +375,7 @@ def mark_official(comment_id: int):
     marked = mark_official_response(
         db_session(), current_user, comment_id, base_url=current_app.config["BASE_URL"]
     )
-    return redirect_to(url_for("ideas.show", idea_id=marked.idea_id) + f"#comment-{marked.id}")
+    return redirect_to(_comment_url(marked.idea_id, marked.id))
 
 
 def transition_input(form: ReviewForm) -> TransitionInput:

@@ -3,10 +3,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.errors import DomainError, Forbidden
+from portal.ideas import queries
 from portal.ideas.models import Comment, Follow
 from portal.ideas.services import (
     add_comment,
@@ -205,3 +206,31 @@ def test_earlier_comments_of_a_draft_stay_hidden(login_as, make_user, employee, 
         f"/ideas/{draft.id}?comments=WzVd", headers={"HX-Request": "true"}
     )
     assert response.status_code == 404
+
+
+def test_marking_an_old_comment_official_lands_on_its_batch(
+    login_as, db, employee, make_user, make_idea
+):
+    idea = make_idea(employee)
+    add_many_comments(db, employee, idea, 55)
+    oldest = db.scalar(select(func.min(Comment.id)).where(Comment.idea_id == idea.id))
+    client = login_as(make_user(role=Role.ADMIN))
+    response = client.post(f"/comments/{oldest}/official")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"#comment-{oldest}")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert html.index(f'<article id="comment-{oldest}"') < html.index("Official response")
+    assert html.count('<article id="comment-') == 1 and "Newest comments" in html
+
+
+def test_htmx_earlier_comments_offer_reviewers_the_official_button(
+    login_as, db, employee, manager, make_idea
+):
+    idea = make_idea(employee)
+    add_many_comments(db, employee, idea, 51)
+    client = login_as(manager)
+    cursor = queries.comments_from(db.scalar(select(func.min(Comment.id))))
+    response = client.get(f"/ideas/{idea.id}?comments={cursor}", headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert fragment.count('<article id="comment-') == 1
+    assert "Mark as official response" in fragment
