@@ -47,6 +47,7 @@ from portal.ideas.models import (
     hot_score,
 )
 from portal.ideas.services import DECISIONS
+from portal.markdown import render_markdown
 from portal.recognition.demo import CATALOGUE, COMMITTEE_EMAILS
 from portal.recognition.models import (
     ApprovalPath,
@@ -152,6 +153,8 @@ COMMENT_TEXTS = [
     "This would save a lot of repeat calls.",
     "Could we start with a pilot in one region?",
 ]
+# Rendered once, by the function the services use, rather than once per generated comment.
+COMMENT_HTML = {text: str(render_markdown(text)) for text in COMMENT_TEXTS}
 CITATIONS = [
     "Stayed on the line until a worried member's claim was sorted.",
     "Calmly turned an angry complaint into a thank-you letter.",
@@ -600,11 +603,13 @@ def plan_comments(
         idea.comment_count += 1
         idea.last_activity_at = max(idea.last_activity_at, moment)
         commenters[idea.id].add(author)
+        body = rng.choice(COMMENT_TEXTS)
         rows.append(
             {
                 "idea_id": idea.id,
                 "author_id": author,
-                "body": rng.choice(COMMENT_TEXTS),
+                "body": body,
+                "body_html": COMMENT_HTML[body],
                 "official": False,
                 "created_at": moment,
             }

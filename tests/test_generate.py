@@ -25,6 +25,7 @@ from portal.ideas.models import (
     hot_score,
 )
 from portal.ideas.search import matches_search
+from portal.markdown import render_markdown
 from portal.recognition.models import (
     ApprovalStep,
     Award,
@@ -69,6 +70,11 @@ def test_counters_equal_the_rows_they_count(generated: Result, db: Session) -> N
     for idea in db.scalars(select(Idea)):
         assert idea.vote_count == votes[idea.id]
         assert idea.comment_count == comments[idea.id]
+
+
+def test_comments_store_the_html_the_services_would(generated: Result, db: Session) -> None:
+    for body, html in db.execute(select(Comment.body, Comment.body_html)):
+        assert html == str(render_markdown(body))
 
 
 def test_hot_score_is_the_apps_formula(generated: Result, db: Session) -> None:

@@ -232,6 +232,9 @@ class Comment(Base):
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    # render_markdown(body), stored when the comment is written: the idea page prints it
+    # instead of rendering and sanitising hundreds of comments on every view.
+    body_html: Mapped[str] = mapped_column(Text)
     official: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]

@@ -40,7 +40,7 @@ from portal.ideas.models import (
 )
 from portal.ideas.search import matches_search
 from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, can_review
-from portal.pagination import Page, decode_cursor, page_from_rows
+from portal.pagination import Page, decode_cursor, encode_cursor, page_from_rows
 
 
 class Sort(StrEnum):
@@ -203,7 +203,7 @@ def get_vote_button(session: Session, viewer_id: int, idea_id: int) -> VoteButto
 class IdeaPage:
     idea: Idea
     co_authors: list[User]
-    comments: list[Comment]
+    comments: Page[CommentRow]
     events: list[IdeaEvent]
     impacts: list[Impact]
     voted: bool
@@ -214,8 +214,10 @@ class IdeaPage:
     next_statuses: list[IdeaStatus]
 
 
-def get_idea_page(session: Session, viewer: User, idea_id: int) -> IdeaPage | None:
-    """An idea with everything its page shows, in five statements."""
+def get_idea_page(
+    session: Session, viewer: User, idea_id: int, comments_cursor: str | None = None
+) -> IdeaPage | None:
+    """An idea with everything its page shows (one page of comments), in five statements."""
     author, owner, original = aliased(User), aliased(User), aliased(Idea)
     row = session.execute(
         select(
@@ -252,14 +254,7 @@ def get_idea_page(session: Session, viewer: User, idea_id: int) -> IdeaPage | No
             .order_by(User.display_name)
         )
     )
-    comments = _with_author(
-        session.execute(
-            select(Comment, User)
-            .join(User, Comment.author_id == User.id)
-            .where(Comment.idea_id == idea_id)
-            .order_by(Comment.id)
-        )
-    )
+    comments = _comment_page(session, idea_id, comments_cursor)
     events = _with_author(
         session.execute(
             select(IdeaEvent, User)
@@ -287,6 +282,71 @@ def get_idea_page(session: Session, viewer: User, idea_id: int) -> IdeaPage | No
         editable=idea.author_id == viewer.id and idea.status in EDITABLE_STATUSES,
         next_statuses=next_statuses,
     )
+
+
+COMMENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """What the idea page shows of a comment: its stored HTML and its author's name."""
+
+    id: int
+    author_id: int
+    author_name: str
+    body_html: str
+    official: bool
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool
+
+
+def _comment_page(session: Session, idea_id: int, cursor: str | None) -> Page[CommentRow]:
+    """Newest first, so a new comment and the latest discussion open the thread; earlier
+    comments follow by key (`ix_comments_idea_id_id`), never by OFFSET."""
+    key = decode_cursor(cursor, 1, (int,))
+    query = (
+        select(
+            Comment.id,
+            Comment.author_id,
+            User.display_name,
+            Comment.body_html,
+            Comment.official,
+            Comment.created_at,
+            Comment.edited_at,
+            Comment.deleted_at.is_not(None),
+        )
+        .join(User, Comment.author_id == User.id)
+        .where(Comment.idea_id == idea_id)
+    )
+    if key is not None:
+        query = query.where(Comment.id < key[0])
+    query = query.order_by(Comment.id.desc()).limit(COMMENTS_PER_PAGE + 1)
+    rows = [CommentRow(*row) for row in session.execute(query)]
+    return page_from_rows(rows, COMMENTS_PER_PAGE, lambda comment: [comment.id])
+
+
+def comments_from(comment_id: int) -> str:
+    """The cursor of the batch of comments that starts with this one (newest first)."""
+    return encode_cursor([comment_id + 1])
+
+
+@dataclass(frozen=True)
+class CommentThread:
+    idea: Idea
+    comments: Page[CommentRow]
+    reviewer: bool
+
+
+def list_idea_comments(
+    session: Session, viewer: User, idea_id: int, cursor: str | None
+) -> CommentThread | None:
+    """One page of an idea's comments (for htmx "Earlier comments"), in two statements."""
+    idea = session.get(Idea, idea_id)
+    if idea is None or (idea.status is IdeaStatus.DRAFT and idea.author_id != viewer.id):
+        return None
+    reviewer = idea.status is not IdeaStatus.DRAFT and can_review(viewer, idea)
+    return CommentThread(idea, _comment_page(session, idea_id, cursor), reviewer)
 
 
 def _attach(obj: Any, **related: Any) -> None:

@@ -30,6 +30,7 @@ from portal.ideas.models import (
     Vote,
     hot_score,
 )
+from portal.markdown import render_markdown
 from portal.notifications.services import notify
 
 # The one table of allowed moves. Drafts leave only through submit_idea (the author's act).
@@ -370,7 +371,8 @@ def add_comment(
         raise DomainError("Submit the idea before discussing it.")
     if not body.strip():
         raise DomainError("Write a comment first.", field="body")
-    comment = Comment(idea_id=idea_id, author_id=actor.id, body=body.strip())
+    comment = Comment(idea_id=idea_id, author_id=actor.id)
+    _set_comment_body(comment, body)
     session.add(comment)
     session.execute(
         update(Idea)
@@ -390,6 +392,12 @@ def add_comment(
     return comment
 
 
+def _set_comment_body(comment: Comment, body: str) -> None:
+    """The Markdown and its sanitised HTML are always written together."""
+    comment.body = body.strip()
+    comment.body_html = str(render_markdown(comment.body))
+
+
 def _own_comment(session: Session, actor: User, comment_id: int) -> Comment:
     comment = session.get(Comment, comment_id)
     if comment is None or comment.deleted:
@@ -403,7 +411,7 @@ def edit_comment(session: Session, actor: User, comment_id: int, body: str) -> C
     comment = _own_comment(session, actor, comment_id)
     if not body.strip():
         raise DomainError("A comment cannot be empty.", field="body")
-    comment.body = body.strip()
+    _set_comment_body(comment, body)
     comment.edited_at = utcnow()
     session.flush()
     return comment
@@ -416,7 +424,7 @@ def delete_comment(session: Session, actor: User, comment_id: int) -> Comment:
     removed = session.execute(
         update(Comment)
         .where(Comment.id == comment_id, Comment.deleted_at.is_(None))
-        .values(deleted_at=utcnow(), body="")
+        .values(deleted_at=utcnow(), body="", body_html="")
         .execution_options(synchronize_session=False)
     ).rowcount
     if removed:

@@ -50,6 +50,7 @@ from portal.web import (
     redirect_to,
     render,
     safe_next,
+    wants_fragment,
 )
 
 bp = Blueprint("ideas", __name__)
@@ -196,8 +197,8 @@ def edit(idea_id: int):
     return render("ideas/form.html", form=form, idea=idea)
 
 
-def _idea_page(idea_id: int) -> queries.IdeaPage:
-    page = queries.get_idea_page(db_session(), current_user, idea_id)
+def _idea_page(idea_id: int, comments_cursor: str | None = None) -> queries.IdeaPage:
+    page = queries.get_idea_page(db_session(), current_user, idea_id, comments_cursor)
     if page is None:
         abort(404)
     return page
@@ -212,12 +213,29 @@ def _review_form(page: queries.IdeaPage) -> ReviewForm:
 @bp.get("/ideas/<int:idea_id>")
 @employee_required
 def show(idea_id: int):
-    page = _idea_page(idea_id)
+    if wants_fragment():
+        return _earlier_comments(idea_id, request.args.get("comments"))
+    page = _idea_page(idea_id, request.args.get("comments"))
     return render(
         "ideas/show.html",
         page=page,
         comment_form=CommentForm(formdata=None),
         review_form=_review_form(page),
+        vote_form=ActionForm(),
+    )
+
+
+def _earlier_comments(idea_id: int, cursor: str | None):
+    """htmx "Earlier comments": the next batch alone, not the whole idea page again."""
+    thread = queries.list_idea_comments(db_session(), current_user, idea_id, cursor)
+    if thread is None:
+        abort(404)
+    return render(
+        "ideas/_comments.html",
+        "ideas/_comments.html",
+        idea=thread.idea,
+        comments=thread.comments,
+        reviewer=thread.reviewer,
         vote_form=ActionForm(),
     )
 
@@ -323,8 +341,15 @@ def edit_comment_page(comment_id: int):
                 raise
             attach_error(form, error)
         else:
-            return redirect_to(url_for("ideas.show", idea_id=found.idea_id))
+            return redirect_to(_comment_url(found.idea_id, comment_id))
     return render("ideas/comment_form.html", form=form, comment=found)
+
+
+def _comment_url(idea_id: int, comment_id: int) -> str:
+    """The idea page at the batch of comments that starts with this one: an older comment is
+    not among the newest 50."""
+    cursor = queries.comments_from(comment_id)
+    return url_for("ideas.show", idea_id=idea_id, comments=cursor) + f"#comment-{comment_id}"
 
 
 @bp.post("/comments/<int:comment_id>/delete")
@@ -346,7 +371,7 @@ def mark_official(comment_id: int):
     marked = mark_official_response(
         db_session(), current_user, comment_id, base_url=current_app.config["BASE_URL"]
     )
-    return redirect_to(url_for("ideas.show", idea_id=marked.idea_id) + f"#comment-{marked.id}")
+    return redirect_to(_comment_url(marked.idea_id, marked.id))
 
 
 def transition_input(form: ReviewForm) -> TransitionInput:

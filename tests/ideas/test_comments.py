@@ -1,19 +1,24 @@
 from __future__ import annotations
 
+import re
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.errors import DomainError, Forbidden
-from portal.ideas.models import Follow
+from portal.ideas import queries
+from portal.ideas.models import Comment, Follow
 from portal.ideas.services import (
     add_comment,
     delete_comment,
     edit_comment,
     mark_official_response,
 )
+from portal.markdown import render_markdown
 from portal.notifications.models import Notification
 from tests.ideas.conftest import BASE_URL
+from tests.test_markdown import HOSTILE, live_markup
 
 
 def test_a_comment_counts_and_tells_followers_but_not_its_writer(
@@ -104,3 +109,128 @@ def test_writers_edit_and_delete_from_the_page(login_as, db, employee, make_idea
     assert "First" in html and "edited" in html
     assert client.post(f"/comments/{comment.id}/delete").status_code == 303
     assert "This comment was deleted." in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_the_stored_html_is_the_sanitised_markdown(db, employee, make_idea, text):
+    idea = make_idea(employee)
+    comment = add_comment(db, employee, idea.id, f"{text} **loud**", base_url=BASE_URL)
+    db.commit()
+    stored = db.scalar(select(Comment.body_html).where(Comment.id == comment.id))
+    assert stored == str(render_markdown(f"{text} **loud**"))
+    markup = live_markup(stored)
+    assert not {"script", "img", "div", "button", "span"} & set(markup.tags)
+    assert all(name in {"href", "rel", "title"} for name, _value in markup.attributes)
+
+
+def test_editing_rewrites_and_deleting_clears_the_stored_html(db, employee, make_idea):
+    idea = make_idea(employee)
+    comment = add_comment(db, employee, idea.id, "*first*", base_url=BASE_URL)
+    edit_comment(db, employee, comment.id, "<script>x</script> **second**")
+    db.commit()
+    assert comment.body_html == str(render_markdown("<script>x</script> **second**"))
+    assert "<strong>second</strong>" in comment.body_html and "<script" not in comment.body_html
+    delete_comment(db, employee, comment.id)
+    db.commit()
+    assert db.scalar(select(Comment.body_html).where(Comment.id == comment.id)) == ""
+
+
+def test_a_hostile_comment_reaches_the_page_sanitised(login_as, db, employee, make_idea):
+    idea = make_idea(employee)
+    add_comment(
+        db,
+        employee,
+        idea.id,
+        '<img src=x onerror="alert(1)"> <b hx-get="/x">**hi**</b>',
+        base_url=BASE_URL,
+    )
+    db.commit()
+    html = login_as(employee).get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "<strong>hi</strong>" in html
+    assert "<img" not in html and "<b hx-get" not in html
+
+
+def add_many_comments(db, writer, idea, count: int) -> None:
+    for number in range(count):
+        add_comment(db, writer, idea.id, f"Comment number {number}.", base_url=BASE_URL)
+    db.commit()
+
+
+def test_the_idea_page_shows_the_newest_50_then_earlier_comments_by_key(
+    login_as, db, employee, make_idea
+):
+    idea = make_idea(employee)
+    add_many_comments(db, employee, idea, 55)
+    client = login_as(employee)
+    html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert html.count('<article id="comment-') == 50
+    assert "Comment number 54." in html and "Comment number 5." in html
+    assert "Comment number 4." not in html
+    assert html.index("Comment number 54.") < html.index("Comment number 53.")
+    next_url = re.search(r'<a rel="next" href="([^"#]+)', html).group(1).replace("&amp;", "&")
+    assert "Earlier comments" in html
+    html = client.get(next_url).get_data(as_text=True)
+    assert html.count('<article id="comment-') == 5
+    assert "Comment number 4." in html and "Comment number 0." in html
+    assert "Comment number 5." not in html
+    assert 'rel="next"' not in html
+    assert "Newest comments" in html and "Post comment" in html
+
+
+def test_htmx_loads_earlier_comments_as_a_fragment(login_as, db, employee, make_idea):
+    idea = make_idea(employee)
+    add_many_comments(db, employee, idea, 52)
+    client = login_as(employee)
+    html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    next_url = re.search(r'hx-get="([^"]+)"', html[html.index("Earlier comments") - 400 :])
+    response = client.get(next_url.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    assert fragment.lstrip().startswith('<div id="comments-')
+    assert "<html" not in fragment and "Post comment" not in fragment
+    assert fragment.count('<article id="comment-') == 2
+    assert "Comment number 1." in fragment and "Comment number 0." in fragment
+
+
+def test_a_forged_comment_cursor_shows_the_newest_comments(login_as, db, employee, make_idea):
+    idea = make_idea(employee)
+    add_many_comments(db, employee, idea, 2)
+    html = login_as(employee).get(f"/ideas/{idea.id}?comments=WyJ4Il0").get_data(as_text=True)
+    assert html.count('<article id="comment-') == 2
+
+
+def test_earlier_comments_of_a_draft_stay_hidden(login_as, make_user, employee, make_idea):
+    draft = make_idea(employee, draft=True)
+    response = login_as(make_user()).get(
+        f"/ideas/{draft.id}?comments=WzVd", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 404
+
+
+def test_marking_an_old_comment_official_lands_on_its_batch(
+    login_as, db, employee, make_user, make_idea
+):
+    idea = make_idea(employee)
+    add_many_comments(db, employee, idea, 55)
+    oldest = db.scalar(select(func.min(Comment.id)).where(Comment.idea_id == idea.id))
+    client = login_as(make_user(role=Role.ADMIN))
+    response = client.post(f"/comments/{oldest}/official")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"#comment-{oldest}")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert html.index(f'<article id="comment-{oldest}"') < html.index("Official response")
+    assert html.count('<article id="comment-') == 1 and "Newest comments" in html
+
+
+def test_htmx_earlier_comments_offer_reviewers_the_official_button(
+    login_as, db, employee, manager, make_idea
+):
+    idea = make_idea(employee)
+    add_many_comments(db, employee, idea, 51)
+    client = login_as(manager)
+    cursor = queries.comments_from(db.scalar(select(func.min(Comment.id))))
+    response = client.get(f"/ideas/{idea.id}?comments={cursor}", headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert fragment.count('<article id="comment-') == 1
+    assert "Mark as official response" in fragment
