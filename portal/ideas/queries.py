@@ -171,6 +171,76 @@ def list_ideas(
     return page_from_rows(rows, limit, lambda card: (getattr(card.idea, column.key), card.idea.id))
 
 
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class FeedChoices:
+    """What the feed's filter form offers: active categories, departments, campaigns."""
+
+    categories: list[Choice]
+    departments: list[Choice]
+    campaigns: list[Choice]
+
+
+CATEGORIES, DEPARTMENTS, CAMPAIGNS = 0, 1, 2
+
+
+def list_feed_choices(session: Session) -> FeedChoices:
+    """The three lists of the filter form in one statement, each in its own order."""
+
+    def ranked(kind: int, id_column: Any, name: Any, *order: Any) -> Select[Any]:
+        position = func.row_number().over(order_by=order)
+        return select(
+            literal(kind).label("kind"),
+            position.label("position"),
+            id_column.label("id"),
+            name.label("name"),
+        )
+
+    lists = union_all(
+        ranked(CATEGORIES, Category.id, Category.name, Category.name).where(Category.active),
+        ranked(DEPARTMENTS, Department.id, Department.name, Department.name),
+        ranked(
+            CAMPAIGNS,
+            Campaign.id,
+            Campaign.question,
+            Campaign.starts_on.desc(),
+            Campaign.id.desc(),
+        ),
+    ).subquery()
+    choices: dict[int, list[Choice]] = {CATEGORIES: [], DEPARTMENTS: [], CAMPAIGNS: []}
+    rows = session.execute(
+        select(lists.c.kind, lists.c.id, lists.c.name).order_by(lists.c.kind, lists.c.position)
+    )
+    for kind, choice_id, name in rows:
+        choices[kind].append(Choice(choice_id, name))
+    return FeedChoices(choices[CATEGORIES], choices[DEPARTMENTS], choices[CAMPAIGNS])
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    page: Page[IdeaCard]
+    choices: FeedChoices | None
+
+
+def get_feed(
+    session: Session,
+    viewer_id: int,
+    filters: FeedFilters,
+    *,
+    cursor: str | None = None,
+    limit: int = 25,
+    with_choices: bool = True,
+) -> FeedPage:
+    """A feed page, with the filter form's lists when the whole page is drawn (two statements)."""
+    page = list_ideas(session, viewer_id, filters, cursor=cursor, limit=limit)
+    return FeedPage(page, list_feed_choices(session) if with_choices else None)
+
+
 def list_categories(session: Session, *, include_retired: bool = False) -> list[Category]:
     query = select(Category).order_by(Category.name)
     if not include_retired:
