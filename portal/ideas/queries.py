@@ -20,7 +20,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, load_only
 
 from portal.accounts.models import Department, User
 from portal.db import utcnow
@@ -138,6 +138,19 @@ def _after_key(column: Any, key: list[Any]) -> ColumnElement[bool]:
     return tuple_(column, Idea.id) < tuple_(literal(value, column.type), literal(key[1]))
 
 
+# What a card shows and the sort keys: not the long texts. Anything else raises, never lazy-loads.
+CARD_COLUMNS = load_only(
+    Idea.id,
+    Idea.title,
+    Idea.status,
+    Idea.channel,
+    Idea.comment_count,
+    Idea.vote_count,
+    *SORT_COLUMNS.values(),
+    raiseload=True,
+)
+
+
 def list_ideas(
     session: Session,
     viewer_id: int,
@@ -162,6 +175,7 @@ def list_ideas(
         .outerjoin(Department, Idea.department_id == Department.id)
         .order_by(column.desc(), Idea.id.desc())
         .limit(limit + 1)
+        .options(CARD_COLUMNS)
     )
     query = _filtered(session, query, viewer_id, filters)
     key = decode_cursor(cursor, 2)
@@ -169,6 +183,76 @@ def list_ideas(
         query = query.where(_after_key(column, key))
     rows = [IdeaCard(*row) for row in session.execute(query)]
     return page_from_rows(rows, limit, lambda card: (getattr(card.idea, column.key), card.idea.id))
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class FeedChoices:
+    """What the feed's filter form offers: active categories, departments, campaigns."""
+
+    categories: list[Choice]
+    departments: list[Choice]
+    campaigns: list[Choice]
+
+
+CATEGORIES, DEPARTMENTS, CAMPAIGNS = 0, 1, 2
+
+
+def _ranked(kind: int, id_column: Any, name: Any, *order: Any) -> Select[Any]:
+    return select(
+        literal(kind).label("kind"),
+        func.row_number().over(order_by=order).label("position"),
+        id_column.label("id"),
+        name.label("name"),
+    )
+
+
+def _feed_choices_statement() -> Select[Any]:
+    lists = union_all(
+        _ranked(CATEGORIES, Category.id, Category.name, Category.name).where(Category.active),
+        _ranked(DEPARTMENTS, Department.id, Department.name, Department.name),
+        _ranked(
+            CAMPAIGNS, Campaign.id, Campaign.question, Campaign.starts_on.desc(), Campaign.id.desc()
+        ),
+    ).subquery()
+    return select(lists.c.kind, lists.c.id, lists.c.name).order_by(lists.c.kind, lists.c.position)
+
+
+# Built once: the statement never changes, and building it cost more than running it.
+FEED_CHOICES = _feed_choices_statement()
+
+
+def list_feed_choices(session: Session) -> FeedChoices:
+    """The three lists of the filter form in one statement, each in its own order."""
+    choices: dict[int, list[Choice]] = {CATEGORIES: [], DEPARTMENTS: [], CAMPAIGNS: []}
+    for kind, choice_id, name in session.execute(FEED_CHOICES):
+        choices[kind].append(Choice(choice_id, name))
+    return FeedChoices(choices[CATEGORIES], choices[DEPARTMENTS], choices[CAMPAIGNS])
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    page: Page[IdeaCard]
+    choices: FeedChoices | None
+
+
+def get_feed(
+    session: Session,
+    viewer_id: int,
+    filters: FeedFilters,
+    *,
+    cursor: str | None = None,
+    limit: int = 25,
+    with_choices: bool = True,
+) -> FeedPage:
+    """A feed page, with the filter form's lists when the whole page is drawn (two statements)."""
+    page = list_ideas(session, viewer_id, filters, cursor=cursor, limit=limit)
+    return FeedPage(page, list_feed_choices(session) if with_choices else None)
 
 
 def list_categories(session: Session, *, include_retired: bool = False) -> list[Category]:

@@ -21,6 +21,7 @@ from portal.ideas.forms import (
     status_choices,
 )
 from portal.ideas.insights import get_insights
+from portal.ideas.links import idea_url
 from portal.ideas.models import CustomerChannel, IdeaStatus
 from portal.ideas.services import (
     CampaignInput,
@@ -54,6 +55,7 @@ from portal.web import (
 )
 
 bp = Blueprint("ideas", __name__)
+bp.add_app_template_global(idea_url)
 
 
 def _enum_or_none(enum_class, value: str | None):
@@ -100,28 +102,25 @@ def feed_args(filters: queries.FeedFilters) -> dict[str, object]:
 @bp.get("/ideas")
 @employee_required
 def index():
-    session = db_session()
     filters = feed_filters(request.args)
-    page = queries.list_ideas(
-        session,
+    feed = queries.get_feed(
+        db_session(),
         current_user.id,
         filters,
         cursor=request.args.get("after"),
         limit=current_app.config["PAGE_SIZE"],
+        with_choices=not wants_fragment(),
     )
     return render(
         "ideas/index.html",
         "ideas/_feed.html",
-        page=page,
+        page=feed.page,
+        choices=feed.choices,
         filters=filters,
         args=feed_args(filters),
-        categories=queries.list_categories(session),
-        departments=queries.list_departments(session),
         sorts=list(queries.Sort),
         statuses=[status for status in IdeaStatus if status is not IdeaStatus.DRAFT],
         channels=list(CustomerChannel),
-        campaigns=queries.list_campaigns(session),
-        vote_form=ActionForm(),
     )
 
 

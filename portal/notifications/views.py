@@ -15,9 +15,14 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def unread_notifications() -> dict[str, object]:
-    if not current_user.is_authenticated:
-        return {}
-    return {"unread_count": queries.count_unread(db_session(), current_user.id)}
+    """A function, so only pages that draw the bell (not fragments) run its query."""
+
+    def unread_count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return queries.count_unread(db_session(), current_user.id)
+
+    return {"unread_count": unread_count}
 
 
 @bp.get("/notifications")
