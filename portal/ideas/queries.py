@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -20,7 +19,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased, load_only
+from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
 from portal.db import utcnow
@@ -29,7 +28,6 @@ from portal.ideas.models import (
     Campaign,
     Category,
     Comment,
-    CustomerChannel,
     Follow,
     Idea,
     IdeaCoAuthor,
@@ -43,59 +41,6 @@ from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITION
 from portal.pagination import Page, decode_cursor, encode_cursor, page_from_rows
 
 
-class Sort(StrEnum):
-    TRENDING = "trending"
-    TOP = "top"
-    NEWEST = "newest"
-    UPDATED = "updated"
-
-    @property
-    def label(self) -> str:
-        return SORT_LABELS[self]
-
-
-SORT_LABELS = {
-    Sort.TRENDING: "Trending",
-    Sort.TOP: "Top",
-    Sort.NEWEST: "Newest",
-    Sort.UPDATED: "Recently updated",
-}
-SORT_COLUMNS = {
-    Sort.TRENDING: Idea.hot_score,
-    Sort.TOP: Idea.vote_count,
-    Sort.NEWEST: Idea.created_at,
-    Sort.UPDATED: Idea.last_activity_at,
-}
-DATETIME_SORTS = (Idea.created_at, Idea.last_activity_at)
-
-
-@dataclass(frozen=True)
-class FeedFilters:
-    sort: Sort = Sort.TRENDING
-    search: str = ""
-    status: IdeaStatus | None = None
-    category_id: int | None = None
-    channel: CustomerChannel | None = None
-    department_id: int | None = None
-    campaign_id: int | None = None
-    mine: bool = False
-    voted: bool = False
-
-
-@dataclass(frozen=True)
-class IdeaCard:
-    idea: Idea
-    category: str | None
-    author: str
-    department: str | None
-    voted: bool
-    own: bool
-
-    @property
-    def id(self) -> int:
-        return self.idea.id
-
-
 def _voted_by(user_id: int) -> ColumnElement[bool]:
     return exists().where(Vote.idea_id == Idea.id, Vote.voter_id == user_id)
 
@@ -105,84 +50,6 @@ def _is_mine(user_id: int) -> ColumnElement[bool]:
         Idea.author_id == user_id,
         exists().where(IdeaCoAuthor.idea_id == Idea.id, IdeaCoAuthor.user_id == user_id),
     )
-
-
-def _filtered(
-    session: Session, query: Select[Any], viewer_id: int, filters: FeedFilters
-) -> Select[Any]:
-    if filters.mine:
-        # The author's own drafts show only here.
-        query = query.where(_is_mine(viewer_id))
-    else:
-        query = query.where(Idea.status != IdeaStatus.DRAFT)
-    if filters.voted:
-        query = query.where(_voted_by(viewer_id))
-    conditions = [
-        (filters.status, Idea.status),
-        (filters.category_id, Idea.category_id),
-        (filters.channel, Idea.channel),
-        (filters.department_id, Idea.department_id),
-        (filters.campaign_id, Idea.campaign_id),
-    ]
-    for value, column in conditions:
-        if value is not None:
-            query = query.where(column == value)
-    search = matches_search(session, filters.search)
-    if search is not None:
-        query = query.where(search)
-    return query
-
-
-def _after_key(column: Any, key: list[Any]) -> ColumnElement[bool]:
-    value = datetime.fromisoformat(key[0]) if column in DATETIME_SORTS else key[0]
-    return tuple_(column, Idea.id) < tuple_(literal(value, column.type), literal(key[1]))
-
-
-# What a card shows and the sort keys: not the long texts. Anything else raises, never lazy-loads.
-CARD_COLUMNS = load_only(
-    Idea.id,
-    Idea.title,
-    Idea.status,
-    Idea.channel,
-    Idea.comment_count,
-    Idea.vote_count,
-    *SORT_COLUMNS.values(),
-    raiseload=True,
-)
-
-
-def list_ideas(
-    session: Session,
-    viewer_id: int,
-    filters: FeedFilters,
-    *,
-    cursor: str | None = None,
-    limit: int = 25,
-) -> Page[IdeaCard]:
-    """The feed: one statement a page, whatever the filters."""
-    column = SORT_COLUMNS[filters.sort]
-    query = (
-        select(
-            Idea,
-            Category.name,
-            User.display_name,
-            Department.name,
-            _voted_by(viewer_id),
-            _is_mine(viewer_id),
-        )
-        .join(User, Idea.author_id == User.id)
-        .outerjoin(Category, Idea.category_id == Category.id)
-        .outerjoin(Department, Idea.department_id == Department.id)
-        .order_by(column.desc(), Idea.id.desc())
-        .limit(limit + 1)
-        .options(CARD_COLUMNS)
-    )
-    query = _filtered(session, query, viewer_id, filters)
-    key = decode_cursor(cursor, 2)
-    if key is not None:
-        query = query.where(_after_key(column, key))
-    rows = [IdeaCard(*row) for row in session.execute(query)]
-    return page_from_rows(rows, limit, lambda card: (getattr(card.idea, column.key), card.idea.id))
 
 
 @dataclass(frozen=True)
@@ -233,26 +100,6 @@ def list_feed_choices(session: Session) -> FeedChoices:
     for kind, choice_id, name in session.execute(FEED_CHOICES):
         choices[kind].append(Choice(choice_id, name))
     return FeedChoices(choices[CATEGORIES], choices[DEPARTMENTS], choices[CAMPAIGNS])
-
-
-@dataclass(frozen=True)
-class FeedPage:
-    page: Page[IdeaCard]
-    choices: FeedChoices | None
-
-
-def get_feed(
-    session: Session,
-    viewer_id: int,
-    filters: FeedFilters,
-    *,
-    cursor: str | None = None,
-    limit: int = 25,
-    with_choices: bool = True,
-) -> FeedPage:
-    """A feed page, with the filter form's lists when the whole page is drawn (two statements)."""
-    page = list_ideas(session, viewer_id, filters, cursor=cursor, limit=limit)
-    return FeedPage(page, list_feed_choices(session) if with_choices else None)
 
 
 def list_categories(session: Session, *, include_retired: bool = False) -> list[Category]:
