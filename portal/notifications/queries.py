@@ -1,21 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from portal.notifications.models import Notification
 from portal.pagination import Page, decode_cursor, page_from_rows
-
-
-def count_unread(session: Session, user_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
 
 
 def list_notifications(

@@ -13,18 +13,6 @@ from portal.web import employee_required, redirect_to, render, safe_next
 bp = Blueprint("notifications", __name__)
 
 
-@bp.app_context_processor
-def unread_notifications() -> dict[str, object]:
-    """A function, so only pages that draw the bell (not fragments) run its query."""
-
-    def unread_count() -> int:
-        if not current_user.is_authenticated:
-            return 0
-        return queries.count_unread(db_session(), current_user.id)
-
-    return {"unread_count": unread_count}
-
-
 @bp.get("/notifications")
 @employee_required
 def index():

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, literal, or_, select, true, tuple_
+from sqlalchemy import Select, func, literal, select, true, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import User
@@ -22,7 +22,6 @@ from portal.recognition.models import (
     NominationTrait,
     RecognitionPreference,
     Trait,
-    award_committee_members,
 )
 
 
@@ -136,22 +135,6 @@ def list_pending_approvals(
         query = query.where(Nomination.id > int(key[0]))
     cards = _cards(session, session.execute(query))
     return page_from_rows(cards, limit, lambda card: (card.id,))
-
-
-def has_approval_duties(session: Session, user_id: int) -> bool:
-    """Whether someone has a nomination waiting for them or sits on an award committee.
-
-    One indexed statement, so the navigation can offer Approvals to committee members and
-    skip-level approvers who are not managers.
-    """
-    waiting = exists().where(
-        ApprovalStep.approver_id == user_id,
-        ApprovalStep.nomination_id == Nomination.id,
-        ApprovalStep.level == Nomination.current_level,
-        Nomination.status == NominationStatus.PENDING,
-    )
-    on_committee = exists().where(award_committee_members.c.user_id == user_id)
-    return bool(session.scalar(select(or_(waiting, on_committee))))
 
 
 @dataclass(frozen=True)

@@ -32,18 +32,6 @@ from portal.web import employee_required, redirect_to, render
 bp = Blueprint("recognition", __name__, url_prefix="/recognition")
 
 
-@bp.app_context_processor
-def approvals_in_nav() -> dict[str, object]:
-    """A function, so only pages that draw the navigation (not fragments) run its query."""
-
-    def shows_approvals() -> bool:
-        if not current_user.is_authenticated:
-            return False
-        return current_user.is_manager or queries.has_approval_duties(db_session(), current_user.id)
-
-    return {"shows_approvals": shows_approvals}
-
-
 def split_emails(text: str | None) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text or "") if part]
 

@@ -93,6 +93,8 @@ def test_the_feed_costs_the_same_with_5_or_500_ideas(
     bulk_ideas(db, employee, category, MANY - FEW, voters)
     many = {url: statements_for(client, count_statements, url) for url in FEED_URLS}
     assert few == many
+    # The person, the feed, the filter form's lists, the bell and Approvals link together.
+    assert set(many.values()) == {4}
     assert 'rel="next"' in client.get("/ideas").get_data(as_text=True)
 
 

@@ -1,0 +1,76 @@
+"""What the layout shows about the signed-in person: the bell's count and the Approvals link.
+
+Both come from one statement, built once, and only when a full page draws the layout
+(fragments never call them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, g
+from flask_login import current_user
+from sqlalchemy import Integer, bindparam, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from portal.db import db_session
+from portal.notifications.models import Notification
+from portal.recognition.models import (
+    ApprovalStep,
+    Nomination,
+    NominationStatus,
+    award_committee_members,
+)
+
+notifications = Notification.__table__
+steps = ApprovalStep.__table__
+nominations = Nomination.__table__
+
+PERSON = bindparam("user_id", type_=Integer)
+UNREAD = (
+    select(func.count())
+    .where(notifications.c.user_id == PERSON, notifications.c.read_at.is_(None))
+    .scalar_subquery()
+)
+# A nomination waiting for this person's decision, or a seat on an award committee: the
+# Approvals link also shows for committee members and skip-level approvers who manage no one.
+WAITING = exists().where(
+    steps.c.approver_id == PERSON,
+    steps.c.nomination_id == nominations.c.id,
+    steps.c.level == nominations.c.current_level,
+    nominations.c.status == NominationStatus.PENDING,
+)
+ON_COMMITTEE = exists().where(award_committee_members.c.user_id == PERSON)
+LAYOUT_FACTS = select(UNREAD.label("unread"), or_(WAITING, ON_COMMITTEE).label("approves"))
+
+
+@dataclass(frozen=True)
+class LayoutFacts:
+    unread: int
+    approves: bool
+
+
+def read_layout_facts(session: Session, user_id: int) -> LayoutFacts:
+    row = session.execute(LAYOUT_FACTS, {"user_id": user_id}).one()
+    return LayoutFacts(row.unread, bool(row.approves))
+
+
+def _facts() -> LayoutFacts:
+    if "layout_facts" not in g:
+        g.layout_facts = read_layout_facts(db_session(), current_user.id)
+    return g.layout_facts
+
+
+def unread_count() -> int:
+    return _facts().unread if current_user.is_authenticated else 0
+
+
+def shows_approvals() -> bool:
+    if not current_user.is_authenticated:
+        return False
+    return current_user.is_manager or _facts().approves
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(unread_count)
+    app.add_template_global(shows_approvals)
