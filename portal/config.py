@@ -44,6 +44,9 @@ class BaseConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # A sign-in lasts PERMANENT_SESSION_LIFETIME from sign-in (checked in load_user), so pages
+    # need not re-sign and resend the cookie on every request.
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_HTTPONLY = True
     HSTS = False
     WTF_CSRF_ENABLED = True

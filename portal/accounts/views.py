@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -23,10 +25,16 @@ from portal.web import employee_required, redirect_to, render, safe_next
 bp = Blueprint("accounts", __name__)
 
 
+def sign_in_expired() -> bool:
+    started = session.get("signed_in_at")
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    return not isinstance(started, int) or time.time() - started > lifetime
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     user_id, _, version = token.partition(":")
-    if not user_id.isdigit():
+    if not user_id.isdigit() or sign_in_expired():
         return None
     user = db_session().get(User, int(user_id))
     if user is None or not user.active or str(user.session_version) != version:
@@ -45,6 +53,7 @@ def start_session(user: User) -> None:
     session.clear()
     login_user(user)
     session.permanent = True
+    session["signed_in_at"] = int(time.time())
 
 
 def submitted_email() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -93,6 +94,35 @@ def test_session_is_rotated_at_sign_in(app: Flask, client: FlaskClient, employee
     assert session_cookie(client) != planted_cookie
     with client.session_transaction() as after:
         assert "planted" not in after
+
+
+def test_a_page_view_does_not_resend_the_session_cookie(
+    client: FlaskClient, employee: User
+) -> None:
+    login(client, employee.email)
+    client.get("/ideas")  # the first page after sign-in stores the CSRF token
+    response = client.get("/ideas")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_sign_in_ends_its_lifetime_after_it_began_even_if_the_session_changed(
+    app: Flask, client: FlaskClient, employee: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hours = app.permanent_session_lifetime.total_seconds() / 3600
+    started = time.time()
+
+    def hours_later(count: float) -> None:
+        monkeypatch.setattr(time, "time", lambda: started + count * 3600)
+
+    login(client, employee.email)
+    hours_later(hours / 2)
+    with client.session_transaction() as session:  # re-signed: the cookie's own clock restarts
+        session["seen"] = True
+    hours_later(hours - 0.1)
+    assert is_signed_in(client)
+    hours_later(hours + 0.1)
+    assert not is_signed_in(client)
 
 
 def test_copied_cookie_stops_working_after_sign_out(
