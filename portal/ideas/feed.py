@@ -27,7 +27,7 @@ from portal.ideas.models import (
     Vote,
 )
 from portal.ideas.queries import FeedChoices, list_feed_choices
-from portal.ideas.search import match_condition, search_terms
+from portal.ideas.search import match_condition, search_terms, walks_sort_order
 from portal.pagination import Page, decode_cursor, page_from_rows
 
 ideas = Idea.__table__
@@ -122,6 +122,7 @@ def feed_statement(
     mine: bool,
     voted: bool,
     searched: bool,
+    walk: bool,
     after: bool,
     limit: int,
 ) -> Select[Any]:
@@ -157,7 +158,7 @@ def feed_statement(
     for name in filters:
         query = query.where(FILTER_COLUMNS[name] == bindparam(name))
     if searched:
-        query = query.where(match_condition(dialect))
+        query = query.where(match_condition(dialect, walk=walk))
     if after:
         query = query.where(
             tuple_(column, ideas.c.id)
@@ -194,7 +195,7 @@ def list_ideas(
     cursor: str | None = None,
     limit: int = 25,
 ) -> Page[IdeaCard]:
-    """The feed: one statement a page, whatever the filters."""
+    """The feed: one statement a page, whatever the filters (two for a search on SQLite)."""
     dialect = session.get_bind().dialect.name
     parameters: dict[str, Any] = {"viewer_id": viewer_id}
     chosen = {
@@ -209,6 +210,7 @@ def list_ideas(
     terms = search_terms(dialect, filters.search)
     if terms is not None:
         parameters["search_terms"] = terms
+    walk = terms is not None and walks_sort_order(session, dialect, terms)
     after = after_key(filters.sort, cursor)
     if after is not None:
         parameters["after_value"], parameters["after_id"] = after
@@ -219,6 +221,7 @@ def list_ideas(
         mine=filters.mine,
         voted=filters.voted,
         searched=terms is not None,
+        walk=walk,
         after=after is not None,
         limit=limit,
     )

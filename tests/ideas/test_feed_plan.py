@@ -1,11 +1,15 @@
-"""The database reads the filtered default feed through an index in feed order, with no sort."""
+"""The database reads the feed through an index in feed order, without sorting every match."""
 
 from __future__ import annotations
 
-from sqlalchemy import event
+import re
+
+from sqlalchemy import event, select
 
 from portal.db import Database
-from portal.ideas.models import IdeaStatus
+from portal.ideas.models import Idea, IdeaStatus
+from portal.ideas.search import MANY_MATCHES
+from tests.ideas.test_statement_counts import bulk_ideas
 
 
 def feed_statement(database: Database, client, url: str) -> tuple[str, object]:
@@ -47,3 +51,39 @@ def test_the_trending_feed_filtered_by_status_reads_the_status_index_in_order(
     plan = query_plan(database, statement, parameters)
     assert "ix_ideas_status_hot_score_id" in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def page_ids(html: str) -> list[int]:
+    return [int(found) for found in re.findall(r'<article id="idea-(\d+)"', html)]
+
+
+def test_a_search_matching_many_ideas_walks_the_sort_order_and_pages_in_order(
+    db, database, login_as, employee, category, make_user
+) -> None:
+    bulk_ideas(db, employee, category, MANY_MATCHES, [])
+    client = login_as(make_user())
+    statement, parameters = feed_statement(database, client, "/ideas?q=queue")
+    if database.dialect == "sqlite":
+        plan = query_plan(database, statement, parameters)
+        assert "SCAN ideas USING INDEX ix_ideas_hot_score_id" in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    first = client.get("/ideas?q=queue").get_data(as_text=True)
+    following = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(following).get_data(as_text=True)
+    expected = db.scalars(
+        select(Idea.id).order_by(Idea.hot_score.desc(), Idea.id.desc()).limit(50)
+    ).all()
+    assert page_ids(first) + page_ids(second) == expected
+
+
+def test_a_search_matching_few_ideas_sorts_only_those(
+    db, database, login_as, employee, category, make_user
+) -> None:
+    bulk_ideas(db, employee, category, 5, [])
+    client = login_as(make_user())
+    statement, parameters = feed_statement(database, client, "/ideas?q=queue&sort=top")
+    if database.dialect == "sqlite":
+        plan = query_plan(database, statement, parameters)
+        assert "SEARCH ideas USING INTEGER PRIMARY KEY" in plan, plan
+    html = client.get("/ideas?q=queue&sort=top").get_data(as_text=True)
+    assert len(page_ids(html)) == 5
