@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.accounts.models import User
 from portal.db import Base, UTCDateTime, utcnow
-from portal.pagination import Page, decode_cursor, page_from_rows
+from portal.pagination import Page, decode_timestamp_cursor, page_from_rows
 
 
 class AuditEntry(Base):
@@ -54,14 +54,6 @@ class AuditRow:
     actor_name: str | None
 
 
-def _aware_timestamp(text: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
-
-
 def list_audit_entries(session: Session, *, cursor: str | None, limit: int) -> Page[AuditRow]:
     """Newest first, one statement a page."""
     query = (
@@ -70,12 +62,12 @@ def list_audit_entries(session: Session, *, cursor: str | None, limit: int) -> P
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 2, (str, int))
-    created_at = _aware_timestamp(key[0]) if key else None
-    if key is not None and created_at is not None:
+    key = decode_timestamp_cursor(cursor)
+    if key is not None:
+        created_at, entry_id = key
         query = query.where(
             tuple_(AuditEntry.created_at, AuditEntry.id)
-            < tuple_(literal(created_at, UTCDateTime()), literal(key[1]))
+            < tuple_(literal(created_at, UTCDateTime()), literal(entry_id))
         )
     rows = [AuditRow(entry, actor_name) for entry, actor_name in session.execute(query)]
     return page_from_rows(rows, limit, lambda row: (row.entry.created_at.isoformat(), row.entry.id))

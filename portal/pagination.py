@@ -7,6 +7,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -56,6 +57,29 @@ def decode_cursor(
     ):
         return None
     return key
+
+
+def _aware_timestamp(value: Any) -> datetime | None:
+    """An ISO 8601 text with its UTC offset as a datetime, or None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def decode_timestamp_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (timestamp, id) key of a list ordered by time, or None for the first page.
+
+    The columns hold timezone-aware timestamps, so a naive one is refused like a malformed one.
+    """
+    key = decode_cursor(cursor, 2, (str, int))
+    if key is None:
+        return None
+    moment = _aware_timestamp(key[0])
+    return (moment, key[1]) if moment is not None else None
 
 
 @dataclass(frozen=True)

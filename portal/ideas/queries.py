@@ -38,7 +38,13 @@ from portal.ideas.models import (
 )
 from portal.ideas.search import matches_search
 from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, can_review
-from portal.pagination import Page, decode_cursor, encode_cursor, page_from_rows
+from portal.pagination import (
+    Page,
+    decode_cursor,
+    decode_timestamp_cursor,
+    encode_cursor,
+    page_from_rows,
+)
 
 
 def _voted_by(user_id: int) -> ColumnElement[bool]:
@@ -306,7 +312,7 @@ class QueueItem:
 QUEUE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
 
 
-def _queue_walk(status: IdeaStatus, reviewer: User, key: list[Any] | None, limit: int):
+def _queue_walk(status: IdeaStatus, reviewer: User, key: tuple[datetime, int] | None, limit: int):
     """The next ideas of one status in queue order: an ordered walk of (status, submitted_at)."""
     query = (
         select(Idea.id)
@@ -317,8 +323,9 @@ def _queue_walk(status: IdeaStatus, reviewer: User, key: list[Any] | None, limit
     if not reviewer.is_admin:
         query = query.where(Idea.department_id == reviewer.department_id)
     if key is not None:
+        submitted_at, idea_id = key
         after = tuple_(Idea.submitted_at, Idea.id) > tuple_(
-            literal(datetime.fromisoformat(key[0]), Idea.submitted_at.type), literal(key[1])
+            literal(submitted_at, Idea.submitted_at.type), literal(idea_id)
         )
         query = query.where(after)
     return select(query.subquery().c.id)
@@ -337,7 +344,7 @@ def list_review_queue(
     Each open status is walked in index order and only the page's worth of each is merged
     and sorted, so the page costs the same however many ideas are waiting.
     """
-    key = decode_cursor(cursor, 2)
+    key = decode_timestamp_cursor(cursor)
     walks = [_queue_walk(status, reviewer, key, limit + 1) for status in QUEUE_STATUSES]
     page_ids = union_all(*walks).subquery()
     query = (

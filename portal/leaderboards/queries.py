@@ -152,6 +152,10 @@ def _grouped(filters: LeaderboardFilters) -> Select:
     return query.group_by(Department.id, Department.name)
 
 
+# A cursor's key: the last rank shown, then its place (negated counts, name, tie-breaking key).
+CURSOR_TYPES = (int, int, int, int, str, int)
+
+
 def _ranked(
     session: Session,
     filters: LeaderboardFilters,
@@ -168,7 +172,7 @@ def _ranked(
     # Negated counts turn "most first" into an ascending order a row comparison can continue.
     place = (-ranked.c.points, -ranked.c.awards, -ranked.c.nominators, ranked.c.name, ranked.c.key)
     query = select(ranked).order_by(*place)
-    key = decode_cursor(cursor, 6) if limit is not None else None
+    key = decode_cursor(cursor, 6, CURSOR_TYPES) if limit is not None else None
     if key is not None:
         query = query.where(tuple_(*place) > tuple_(*(literal(value) for value in key[1:])))
     if limit is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, literal, select, true, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import User
-from portal.pagination import Page, decode_cursor, page_from_rows
+from portal.pagination import Page, decode_cursor, decode_timestamp_cursor, page_from_rows
 from portal.recognition.models import (
     ApprovalStep,
     Award,
@@ -130,9 +130,9 @@ def list_pending_approvals(
         .order_by(Nomination.id)
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 1)
+    key = decode_cursor(cursor, 1, (int,))
     if key is not None:
-        query = query.where(Nomination.id > int(key[0]))
+        query = query.where(Nomination.id > key[0])
     cards = _cards(session, session.execute(query))
     return page_from_rows(cards, limit, lambda card: (card.id,))
 
@@ -174,11 +174,12 @@ def list_wall(
         .order_by(Nomination.decided_at.desc(), Nomination.id.desc())
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 2)
+    key = decode_timestamp_cursor(cursor)
     if key is not None:
-        decided = datetime.fromisoformat(key[0])
+        decided_at, nomination_id = key
         query = query.where(
-            tuple_(Nomination.decided_at, Nomination.id) < tuple_(literal(decided), literal(key[1]))
+            tuple_(Nomination.decided_at, Nomination.id)
+            < tuple_(literal(decided_at, Nomination.decided_at.type), literal(nomination_id))
         )
     cards = _cards(session, session.execute(query))
     return page_from_rows(cards, limit, lambda card: (card.decided_at.isoformat(), card.id))
@@ -243,9 +244,9 @@ def list_sent_nominations(
         .order_by(Nomination.id.desc())
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 1)
+    key = decode_cursor(cursor, 1, (int,))
     if key is not None:
-        query = query.where(Nomination.id < int(key[0]))
+        query = query.where(Nomination.id < key[0])
     rows = list(session.execute(query))
     cards = _cards(session, [row[:6] for row in rows])
     items = [SentNomination(card, row[6] or "") for card, row in zip(cards, rows, strict=True)]
@@ -294,9 +295,9 @@ def list_open_flags(
         .order_by(IntegrityFlag.id)
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 1)
+    key = decode_cursor(cursor, 1, (int,))
     if key is not None:
-        query = query.where(IntegrityFlag.id > int(key[0]))
+        query = query.where(IntegrityFlag.id > key[0])
     rows = list(session.execute(query))
     cards = _cards(session, [row[:6] for row in rows])
     items = [

@@ -75,7 +75,7 @@ def get_reviews_page(
     )
     if visible is not None:
         query = query.where(User.id.in_(visible))
-    key = decode_cursor(cursor, 2)
+    key = decode_cursor(cursor, 2, (str, int))
     if key is not None:
         query = query.where(
             tuple_(User.display_name, User.id) > tuple_(literal(key[0]), literal(key[1]))
