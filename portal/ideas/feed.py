@@ -8,7 +8,6 @@ with bound parameters; a request only fills in the values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -28,7 +27,7 @@ from portal.ideas.models import (
 )
 from portal.ideas.queries import FeedChoices, list_feed_choices
 from portal.ideas.search import match_condition, search_terms, walks_sort_order
-from portal.pagination import Page, decode_cursor, page_from_rows
+from portal.pagination import Page, decode_cursor, decode_timestamp_cursor, page_from_rows
 
 ideas = Idea.__table__
 users = User.__table__
@@ -172,17 +171,14 @@ def feed_statement(
 
 def after_key(sort: Sort, cursor: str | None) -> tuple[Any, int] | None:
     """The sort key a cursor carries, checked against the sort's type; None starts afresh."""
+    if sort in (Sort.NEWEST, Sort.UPDATED):
+        return decode_timestamp_cursor(cursor)
     key = decode_cursor(cursor, 2)
     if key is None:
         return None
     value, idea_id = key
     if not isinstance(idea_id, int) or isinstance(idea_id, bool) or isinstance(value, bool):
         return None
-    if sort in (Sort.NEWEST, Sort.UPDATED):
-        try:
-            return datetime.fromisoformat(value), idea_id
-        except (TypeError, ValueError):
-            return None
     wanted = int if sort is Sort.TOP else (int, float)
     return (value, idea_id) if isinstance(value, wanted) else None
 
