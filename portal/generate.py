@@ -1047,6 +1047,11 @@ def generate_demo_data(
         with connection.begin():
             load_recognition(connection, rng, sizes.nominations, org, now, progress)
             move_sequences_past(connection, (User.__table__, Idea.__table__, Nomination.__table__))
+        if connection.dialect.name == "postgresql":
+            # Statistics for the planner now, not when autovacuum gets to the loaded tables:
+            # until then it plans for the empty tables of a fresh migration.
+            with connection.begin():
+                connection.exec_driver_sql("ANALYZE")
         with connection.begin():
             return table_counts(connection)
 

@@ -12,7 +12,18 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, exists, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    bindparam,
+    exists,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
@@ -105,11 +116,17 @@ class IdeaCard:
 
 
 VIEWER = bindparam("viewer_id", type_=Integer)
-VOTED = exists().where(votes.c.idea_id == ideas.c.id, votes.c.voter_id == VIEWER)
-MINE = or_(
-    ideas.c.author_id == VIEWER,
-    exists().where(co_authors.c.idea_id == ideas.c.id, co_authors.c.user_id == VIEWER),
-)
+
+
+def _voted(idea_id: ColumnElement[int]) -> ColumnElement[bool]:
+    return exists().where(votes.c.idea_id == idea_id, votes.c.voter_id == VIEWER)
+
+
+def _mine(author_id: ColumnElement[int], idea_id: ColumnElement[int]) -> ColumnElement[bool]:
+    return or_(
+        author_id == VIEWER,
+        exists().where(co_authors.c.idea_id == idea_id, co_authors.c.user_id == VIEWER),
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -125,7 +142,12 @@ def feed_statement(
     after: bool,
     limit: int,
 ) -> Select[Any]:
-    """The feed's query for one shape of request; values come as bound parameters."""
+    """The feed's query for one shape of request; values come as bound parameters.
+
+    The page's ideas are chosen first, then only those are joined to their author, category
+    and department and checked for the viewer's vote: PostgreSQL otherwise plans the vote
+    check for every idea that passes the filters, reading all of the viewer's votes.
+    """
     column = SORT_COLUMNS[sort]
     query = (
         select(
@@ -136,24 +158,22 @@ def feed_statement(
             ideas.c.channel,
             ideas.c.comment_count,
             ideas.c.vote_count,
-            categories.c.name.label("category"),
-            users.c.display_name.label("author"),
-            departments.c.name.label("department"),
-            VOTED.label("voted"),
-            MINE.label("own"),
-        )
-        .select_from(
-            ideas.join(users, ideas.c.author_id == users.c.id)
-            .outerjoin(categories, ideas.c.category_id == categories.c.id)
-            .outerjoin(departments, ideas.c.department_id == departments.c.id)
+            ideas.c.author_id,
+            ideas.c.category_id,
+            ideas.c.department_id,
         )
         .order_by(column.desc(), ideas.c.id.desc())
-        .limit(limit + 1)
+        # In the SQL text, not a parameter: PostgreSQL's generic plan for a prepared statement
+        # cannot see a parameter's value and plans for a large page (0.74 ms against 0.40).
+        .limit(literal(limit + 1, literal_execute=True))
     )
     # The author's own drafts show only among their own ideas.
-    query = query.where(MINE) if mine else query.where(ideas.c.status != IdeaStatus.DRAFT)
+    if mine:
+        query = query.where(_mine(ideas.c.author_id, ideas.c.id))
+    else:
+        query = query.where(ideas.c.status != IdeaStatus.DRAFT)
     if voted:
-        query = query.where(VOTED)
+        query = query.where(_voted(ideas.c.id))
     for name in filters:
         query = query.where(FILTER_COLUMNS[name] == bindparam(name))
     if searched:
@@ -166,7 +186,32 @@ def feed_statement(
                 bindparam("after_id", type_=Integer),
             )
         )
-    return query
+    return _with_card_details(query.subquery("page"))
+
+
+def _with_card_details(page: Subquery) -> Select[Any]:
+    return (
+        select(
+            page.c.sort_key,
+            page.c.id,
+            page.c.title,
+            page.c.status,
+            page.c.channel,
+            page.c.comment_count,
+            page.c.vote_count,
+            categories.c.name.label("category"),
+            users.c.display_name.label("author"),
+            departments.c.name.label("department"),
+            _voted(page.c.id).label("voted"),
+            _mine(page.c.author_id, page.c.id).label("own"),
+        )
+        .select_from(
+            page.join(users, page.c.author_id == users.c.id)
+            .outerjoin(categories, page.c.category_id == categories.c.id)
+            .outerjoin(departments, page.c.department_id == departments.c.id)
+        )
+        .order_by(page.c.sort_key.desc(), page.c.id.desc())
+    )
 
 
 def after_key(sort: Sort, cursor: str | None) -> tuple[Any, int] | None:
