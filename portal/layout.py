@@ -1,7 +1,8 @@
 """What the layout shows about the signed-in person: the bell's count and the Approvals link.
 
 Both come from one statement, built once, and only when a full page draws the layout
-(fragments never call them).
+(fragments never call them). A full page reads them with the person themselves, in the
+statement that loads the signed-in user at the start of the request.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import Integer, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import User
 from portal.db import db_session
 from portal.notifications.models import Notification
 from portal.recognition.models import (
@@ -41,7 +43,11 @@ WAITING = exists().where(
     nominations.c.status == NominationStatus.PENDING,
 )
 ON_COMMITTEE = exists().where(award_committee_members.c.user_id == PERSON)
-LAYOUT_FACTS = select(UNREAD.label("unread"), or_(WAITING, ON_COMMITTEE).label("approves"))
+APPROVES = or_(WAITING, ON_COMMITTEE)
+LAYOUT_FACTS = select(UNREAD.label("unread"), APPROVES.label("approves"))
+PERSON_WITH_LAYOUT_FACTS = select(User, UNREAD.label("unread"), APPROVES.label("approves")).where(
+    User.id == PERSON
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,15 @@ class LayoutFacts:
 def read_layout_facts(session: Session, user_id: int) -> LayoutFacts:
     row = session.execute(LAYOUT_FACTS, {"user_id": user_id}).one()
     return LayoutFacts(row.unread, bool(row.approves))
+
+
+def load_person_with_layout_facts(session: Session, user_id: int) -> User | None:
+    """The signed-in person, keeping what the layout will show for the rest of the request."""
+    row = session.execute(PERSON_WITH_LAYOUT_FACTS, {"user_id": user_id}).first()
+    if row is None:
+        return None
+    g.layout_facts = LayoutFacts(row.unread, bool(row.approves))
+    return row[0]
 
 
 def _facts() -> LayoutFacts:

@@ -19,8 +19,9 @@ from portal.accounts.services import (
 from portal.db import db_session
 from portal.errors import DomainError
 from portal.extensions import limiter, login_manager
+from portal.layout import load_person_with_layout_facts
 from portal.recognition.queries import list_person_awards
-from portal.web import employee_required, redirect_to, render, safe_next
+from portal.web import employee_required, redirect_to, render, safe_next, wants_fragment
 
 bp = Blueprint("accounts", __name__)
 
@@ -36,7 +37,11 @@ def load_user(token: str) -> User | None:
     user_id, _, version = token.partition(":")
     if not user_id.isdigit() or sign_in_expired():
         return None
-    user = db_session().get(User, int(user_id))
+    session = db_session()
+    if request.method == "GET" and not wants_fragment():
+        user = load_person_with_layout_facts(session, int(user_id))  # a full page: one statement
+    else:
+        user = session.get(User, int(user_id))
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user

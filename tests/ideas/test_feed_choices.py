@@ -56,7 +56,7 @@ def test_the_feed_offers_the_lists_and_its_fragment_skips_them_and_the_layout(
 
     assert "Call handling" in page
     assert "Retired one" not in page
-    # The whole page adds the filter lists and the layout's one (bell and Approvals link).
-    assert fragment.count == whole.count - 2
+    # The whole page adds the filter lists; the bell and Approvals link come with the person.
+    assert fragment.count == whole.count - 1
     assert 'id="feed-category"' not in html
     assert 'id="idea-feed"' in html

@@ -105,3 +105,13 @@ def test_an_unknown_choice_is_refused(login_as: SignIn, db: Session, employee: U
     assert "Not a valid choice" in response.get_data(as_text=True)
     db.expire_all()
     assert db.get(User, employee.id).notification_delivery is Delivery.IMMEDIATE
+
+
+def test_bell_shows_on_a_page_drawn_after_a_form_post(
+    login_as: SignIn, db: Session, employee: User
+) -> None:
+    client = login_as(employee)
+    tell(db, employee)
+    response = client.post("/ideas/new", data={"title": "Too short a form"})
+    assert response.status_code == 200
+    assert '<span class="count" data-unread-count>1</span>' in response.get_data(as_text=True)
