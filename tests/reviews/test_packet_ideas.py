@@ -7,7 +7,7 @@ import io
 import json
 
 from portal.ideas.models import Vote
-from portal.reviews.packets import Packet, build_packets
+from portal.reviews.packets import CycleTimes, Packet, _ideas_query, build_packets
 from portal.reviews.queries import get_packet
 from portal.reviews.services import close_cycle
 from tests.recognition.conftest import Org
@@ -125,3 +125,16 @@ def test_a_snapshot_frozen_before_ideas_were_in_packets_still_opens():
     }
     packet = Packet.from_dict(older)
     assert (packet.ideas, packet.votes_received, packet.frozen) == ([], 0, True)
+
+
+def test_one_persons_packet_reads_the_events_of_their_ideas_only(db, database, org: Org, cycle):
+    add_idea(db, org.colleague, "Call backs", implemented_at=NOW)
+    add_idea(db, org.employee, "Someone else's", implemented_at=NOW)
+    query = _ideas_query(CycleTimes.of(cycle), [org.colleague.id])
+    sql = str(query.compile(database.engine, compile_kwargs={"literal_binds": True}))
+    with database.engine.connect() as connection:
+        titles = {row.title for row in connection.exec_driver_sql(sql)}
+        if database.dialect == "sqlite":
+            plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+            assert not any(step.startswith("SCAN idea_events") for step in plan), plan
+    assert titles == {"Call backs"}
