@@ -11,12 +11,14 @@ from sqlalchemy import Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-# Search structures the migrations create by hand, which the models do not describe.
-SCHEMA_OUTSIDE_MODELS = ("ideas_fts", "ix_ideas_search")
+# Search structures the migrations create by hand, which the models do not describe: SQLite's
+# FTS5 table, PostgreSQL's generated `ideas.search_document` column and its GIN index
+# (names are matched by prefix, so "ix_ideas_search" also covers "ix_ideas_search_document").
+SCHEMA_OUTSIDE_MODELS = ("ideas_fts", "ix_ideas_search", "search_document")
 
 
 def include_name(name: str | None, _type: str, _parent_names: object) -> bool:
-    """Leave hand-made search tables and indexes out of model/migration comparisons."""
+    """Leave hand-made search tables, columns and indexes out of model/migration comparisons."""
     return not (name and name.startswith(SCHEMA_OUTSIDE_MODELS))
 
 

@@ -35,7 +35,7 @@ SQLITE_SEARCH = [
     "INSERT INTO ideas_fts(rowid, title, problem, solution, impact) "
     "VALUES (new.id, new.title, new.problem, new.solution, new.impact); END",
 ]
-# Must stay identical to portal.ideas.search.POSTGRES_DOCUMENT so the planner uses the index.
+# An index on the document expression; 0006 replaces it with a stored column and its index.
 POSTGRES_SEARCH = [
     "CREATE INDEX ix_ideas_search ON ideas USING gin ("
     "to_tsvector('english', title || ' ' || problem || ' ' || solution || ' ' || impact))",

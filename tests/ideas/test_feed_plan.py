@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import event, select
 
 from portal.db import Database
@@ -89,3 +90,23 @@ def test_a_search_matching_few_ideas_sorts_only_those(
         assert "SEARCH ideas USING INTEGER PRIMARY KEY" in plan, plan
     html = client.get("/ideas?q=queue&sort=top").get_data(as_text=True)
     assert len(page_ids(html)) == 5
+
+
+def test_a_search_on_postgresql_reads_the_stored_document_and_its_index(
+    db, database, login_as, employee, category, make_user
+) -> None:
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite searches its FTS5 table")
+    bulk_ideas(db, employee, category, 5, [])
+    client = login_as(make_user())
+    statement, parameters = feed_statement(database, client, "/ideas?q=queue")
+    plan = query_plan(database, statement, parameters)
+    assert "search_document @@" in plan, plan
+    assert "to_tsvector" not in plan, plan
+    # Kept off the sort order's index, the search finds its ideas through the GIN index.
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        connection.exec_driver_sql("SET LOCAL enable_indexscan = off")
+        rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+        plan = "\n".join(row[0] for row in rows)
+    assert "Bitmap Index Scan on ix_ideas_search_document" in plan, plan
