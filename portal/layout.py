@@ -36,12 +36,17 @@ UNREAD = (
 )
 # A nomination waiting for this person's decision, or a seat on an award committee: the
 # Approvals link also shows for committee members and skip-level approvers who manage no one.
-WAITING = exists().where(
-    steps.c.approver_id == PERSON,
-    steps.c.nomination_id == nominations.c.id,
-    steps.c.level == nominations.c.current_level,
-    nominations.c.status == NominationStatus.PENDING,
+# Each of the person's steps looks up its nomination by key: as a join, PostgreSQL hashed
+# every pending nomination (0.37 ms, and 1.1 ms to plan, against 0.13 and 0.11).
+LEVEL_PENDING = (
+    select(nominations.c.current_level)
+    .where(
+        nominations.c.id == steps.c.nomination_id,
+        nominations.c.status == NominationStatus.PENDING,
+    )
+    .scalar_subquery()
 )
+WAITING = exists().where(steps.c.approver_id == PERSON, steps.c.level == LEVEL_PENDING)
 ON_COMMITTEE = exists().where(award_committee_members.c.user_id == PERSON)
 APPROVES = or_(WAITING, ON_COMMITTEE)
 LAYOUT_FACTS = select(UNREAD.label("unread"), APPROVES.label("approves"))

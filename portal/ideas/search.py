@@ -72,7 +72,7 @@ def match_condition(
     `walk` (SQLite) keeps the id out of the index choice, so the planner reads ideas in the
     sort's index order and checks each against the matches, built once.
     """
-    terms = bindparam(SEARCH_TERMS, value, type_=String)
+    terms = bindparam(SEARCH_TERMS, value, type_=String, literal_execute=True)
     if dialect == "sqlite":
         idea_id = literal_column("+ideas.id") if walk else Idea.__table__.c.id
         return idea_id.in_(_fts5_matches(terms))

@@ -33,3 +33,13 @@ def test_an_edited_idea_is_found_by_its_new_words_and_not_its_old_ones(
     assert found(db, "pigeon") == []
     assert found(db, "carrier") == []
     assert set(found(db, "minutes")) == {idea.id, other.id}
+
+
+def test_quotes_and_search_syntax_in_a_query_are_plain_words(login_as, employee, make_idea) -> None:
+    make_idea(employee, "Call O'Brien back about the 100% refund")
+    client = login_as(employee)
+    for query in ("O'Brien", "O'Brien'); DROP TABLE ideas; --", '"100" OR refund*', "AND NOT"):
+        response = client.get("/ideas", query_string={"q": query})
+        assert response.status_code == 200
+    html = client.get("/ideas", query_string={"q": "o'brien 100%"}).get_data(as_text=True)
+    assert "Call O&#39;Brien back" in html
