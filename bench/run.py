@@ -1,9 +1,11 @@
 """`make bench`: measure the portal's pages against the floor on SQLite and PostgreSQL.
 
-For each database: a fresh dataset, the portal and the floor under gunicorn (2 workers),
-median and p95 latency and SQL statements per page over real HTTP with signed-in sessions,
-then the integrity-under-load check (bench/load.py) against 4 workers. Prints a table and
-writes bench-results/<database>-<scale>.json.
+For each database: a fresh dataset, the portal and the floor under gunicorn (2 workers
+each), median and p95 latency and SQL statements per page over real HTTP with signed-in
+sessions, then the integrity-under-load check (bench/load.py) against 4 workers. Each
+portal request alternates with a floor request, so a page and its floor meet the same
+machine: on a shared machine the load moves while a run goes on. Prints a table and writes
+bench-results/<database>-<scale>.json.
 """
 
 from __future__ import annotations
@@ -30,7 +32,27 @@ class Measurement:
     median_ms: float
     p95_ms: float
     statements: list[int]
+    floor_ms: float = 0.0
     ratio_to_floor: float = 0.0
+
+
+class Floor:
+    """The floor page, requested between the portal's requests; keeps every reply."""
+
+    def __init__(self, port: int) -> None:
+        self.client = Client(port)
+        self.replies: list[Response] = []
+
+    def get(self) -> Response:
+        reply = self.client.get("/")
+        self.replies.append(reply)
+        return reply
+
+    def beside(self, measurement: Measurement, replies: list[Response]) -> Measurement:
+        """`measurement` with the median of the floor requests made alongside it."""
+        measurement.floor_ms = statistics.median(reply.seconds * 1000 for reply in replies)
+        measurement.ratio_to_floor = measurement.median_ms / measurement.floor_ms
+        return measurement
 
 
 def summarise(page: str, path: str, replies: list[Response]) -> Measurement:
@@ -43,10 +65,16 @@ def summarise(page: str, path: str, replies: list[Response]) -> Measurement:
     return Measurement(page, path, len(times), statistics.median(times), p95, statements)
 
 
-def timed(client: Client, page: str, path: str, count: int, **headers: str) -> Measurement:
+def timed(
+    client: Client, floor: Floor, page: str, path: str, count: int, **headers: str
+) -> Measurement:
     for _ in range(WARMUP):
         client.get(path, **headers)
-    return summarise(page, path, [client.get(path, **headers) for _ in range(count)])
+    replies, floors = [], []
+    for _ in range(count):
+        floors.append(floor.get())
+        replies.append(client.get(path, **headers))
+    return floor.beside(summarise(page, path, replies), floors)
 
 
 def deep_page_path(client: Client, start: str, depth: int) -> tuple[str, int]:
@@ -60,20 +88,23 @@ def deep_page_path(client: Client, start: str, depth: int) -> tuple[str, int]:
     return path, number
 
 
-def timed_votes(client: Client, idea_id: int, token: str, count: int) -> list[Measurement]:
+def timed_votes(
+    client: Client, floor: Floor, idea_id: int, token: str, count: int
+) -> list[Measurement]:
     """Vote then take it back (htmx, as the button does), so the data ends as it started."""
     headers = {"HX-Request": "true", "X-CSRFToken": token}
-    votes, unvotes = [], []
+    votes, unvotes, floors = [], [], []
     for _ in range(count):
+        floors.append(floor.get())
         votes.append(client.post(f"/ideas/{idea_id}/vote", {}, **headers))
         unvotes.append(client.post(f"/ideas/{idea_id}/unvote", {}, **headers))
     return [
-        summarise("vote (POST)", f"/ideas/{idea_id}/vote", votes),
-        summarise("unvote (POST)", f"/ideas/{idea_id}/unvote", unvotes),
+        floor.beside(summarise("vote (POST)", f"/ideas/{idea_id}/vote", votes), floors),
+        floor.beside(summarise("unvote (POST)", f"/ideas/{idea_id}/unvote", unvotes), floors),
     ]
 
 
-def measure_portal(port: int, targets: dict, count: int) -> list[Measurement]:
+def measure_portal(port: int, floor: Floor, targets: dict, count: int) -> list[Measurement]:
     voter, admin, approver = Client(port), Client(port), Client(port)
     token = voter.sign_in(targets["voters"][0])
     admin.sign_in("admin@example.com")
@@ -83,31 +114,33 @@ def measure_portal(port: int, targets: dict, count: int) -> list[Measurement]:
     cycle, person = targets["cycle_id"], targets["packet_user_id"]
     htmx = {"HX-Request": "true"}
     return [
-        timed(voter, "feed: trending, page 1", "/ideas", count),
-        timed(voter, "feed: top", "/ideas?sort=top", count),
-        timed(voter, "feed: newest", "/ideas?sort=newest", count),
-        timed(voter, "feed: recently updated", "/ideas?sort=updated", count),
-        timed(voter, "feed: filter status=submitted", "/ideas?status=submitted", count),
-        timed(voter, f"feed: search '{search}'", f"/ideas?q={search}", count),
-        timed(voter, f"feed: page {reached} via rel=next", deep, count),
-        timed(voter, "feed: htmx fragment, page 1", "/ideas", count, **htmx),
-        timed(voter, "idea page", f"/ideas/{targets['idea_id']}", count),
-        *timed_votes(voter, targets["idea_id"], token, count),
-        timed(admin, "review queue (admin)", "/ideas/review", count),
-        timed(approver, "approvals (committee member)", "/recognition/approvals", count),
-        timed(admin, "leaderboard, this quarter", "/admin/leaderboards?period=quarter", count),
-        timed(admin, "review packet", f"/reviews/{cycle}/people/{person}", count),
+        timed(voter, floor, "feed: trending, page 1", "/ideas", count),
+        timed(voter, floor, "feed: top", "/ideas?sort=top", count),
+        timed(voter, floor, "feed: newest", "/ideas?sort=newest", count),
+        timed(voter, floor, "feed: recently updated", "/ideas?sort=updated", count),
+        timed(voter, floor, "feed: filter status=submitted", "/ideas?status=submitted", count),
+        timed(voter, floor, f"feed: search '{search}'", f"/ideas?q={search}", count),
+        timed(voter, floor, f"feed: page {reached} via rel=next", deep, count),
+        timed(voter, floor, "feed: htmx fragment, page 1", "/ideas", count, **htmx),
+        timed(voter, floor, "idea page", f"/ideas/{targets['idea_id']}", count),
+        *timed_votes(voter, floor, targets["idea_id"], token, count),
+        timed(admin, floor, "review queue (admin)", "/ideas/review", count),
+        timed(approver, floor, "approvals (committee member)", "/recognition/approvals", count),
+        timed(
+            admin, floor, "leaderboard, this quarter", "/admin/leaderboards?period=quarter", count
+        ),
+        timed(admin, floor, "review packet", f"/reviews/{cycle}/people/{person}", count),
     ]
 
 
 def print_table(title: str, floor: Measurement, results: list[Measurement]) -> None:
     print(f"\n{title}")
-    print(f"{'page':<36} {'median ms':>9} {'p95 ms':>8} {'SQL':>7} {'x floor':>8}")
+    print(f"{'page':<36} {'median ms':>9} {'p95 ms':>8} {'SQL':>7} {'floor ms':>8} {'x floor':>8}")
     for row in [floor, *results]:
         statements = ",".join(str(number) for number in row.statements)
         print(
             f"{row.page:<36} {row.median_ms:>9.1f} {row.p95_ms:>8.1f} "
-            f"{statements:>7} {row.ratio_to_floor:>8.2f}"
+            f"{statements:>7} {row.floor_ms:>8.1f} {row.ratio_to_floor:>8.2f}"
         )
 
 
@@ -121,12 +154,16 @@ def bench_database(kind: str, scale: str, count: int) -> dict:
         dataset = servers.build_dataset(url, scale)
         built = time.monotonic() - started
         targets = json.loads(servers.prepare(url))
-        with servers.gunicorn(url, "bench.floor:app", 2, log) as port:
-            floor = timed(Client(port), "floor: 25 ideas, one query", "/", count)
-        with servers.gunicorn(url, "wsgi:app", 2, log) as port:
-            results = measure_portal(port, targets, count)
-        for row in [floor, *results]:
-            row.ratio_to_floor = row.median_ms / floor.median_ms
+        with (
+            servers.gunicorn(url, "bench.floor:app", 2, log) as floor_port,
+            servers.gunicorn(url, "wsgi:app", 2, log) as port,
+        ):
+            floor_page = Floor(floor_port)
+            for _ in range(WARMUP):
+                floor_page.client.get("/")
+            results = measure_portal(port, floor_page, targets, count)
+        floor = summarise("floor: 25 ideas, one query", "/", floor_page.replies)
+        floor_page.beside(floor, floor_page.replies)
         print_table(f"{kind}, {scale} ({dataset}; {targets['ideas']} ideas)", floor, results)
         with servers.gunicorn(url, "wsgi:app", 4, log) as port:
             integrity = load.run(port, url, targets, log)

@@ -105,7 +105,8 @@ class Database:
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, echo)
-        self.read_sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(bind=self._read_bind(), expire_on_commit=False)
+        event.listen(self.read_sessions, "before_flush", _refuse_writes)
         self.write_sessions = sessionmaker(
             bind=self.engine.execution_options(portal_write=True), expire_on_commit=False
         )
@@ -113,6 +114,16 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def _read_bind(self) -> Engine:
+        """PostgreSQL reads in autocommit: a page's reads need no BEGIN and COMMIT round trips.
+
+        SQLite keeps its transaction: there they cost nothing, and it gives a page one
+        snapshot.
+        """
+        if self.dialect == "postgresql":
+            return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return self.engine
 
     @contextmanager
     def session_scope(self) -> Iterator[Session]:
@@ -126,6 +137,12 @@ class Database:
             raise
         finally:
             session.close()
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    """A GET reads: in autocommit a write would land at once, outside any rollback."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read-only request tried to write")
 
 
 def get_database(app: Flask | None = None) -> Database:

@@ -7,6 +7,8 @@ from flask.testing import FlaskClient
 from portal import config as portal_config
 from portal import create_app
 from portal.accounts.models import User
+from portal.db import get_database
+from portal.ideas.models import Category
 
 
 def test_security_headers_on_every_response(client: FlaskClient) -> None:
@@ -89,3 +91,14 @@ def test_server_error_is_generic_and_rolls_back(app: Flask, db, employee: User) 
     assert "Something went wrong" in body
     db.expire_all()
     assert db.get(User, employee.id).display_name == "Emery Employee"
+
+
+def test_a_read_only_request_session_refuses_to_write(app: Flask) -> None:
+    session = get_database(app).read_sessions()
+    try:
+        session.add(Category(name="Written during a GET"))
+        with pytest.raises(RuntimeError, match="read-only"):
+            session.flush()
+    finally:
+        session.rollback()
+        session.close()
