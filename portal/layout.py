@@ -61,12 +61,12 @@ class LayoutFacts:
     approves: bool
 
 
-def read_layout_facts(session: Session, user_id: int) -> LayoutFacts:
+def get_layout_facts(session: Session, user_id: int) -> LayoutFacts:
     row = session.execute(LAYOUT_FACTS, {"user_id": user_id}).one()
     return LayoutFacts(row.unread, bool(row.approves))
 
 
-def load_person_with_layout_facts(session: Session, user_id: int) -> User | None:
+def get_person_with_layout_facts(session: Session, user_id: int) -> User | None:
     """The signed-in person, keeping what the layout will show for the rest of the request."""
     row = session.execute(PERSON_WITH_LAYOUT_FACTS, {"user_id": user_id}).first()
     if row is None:
@@ -77,7 +77,7 @@ def load_person_with_layout_facts(session: Session, user_id: int) -> User | None
 
 def _facts() -> LayoutFacts:
     if "layout_facts" not in g:
-        g.layout_facts = read_layout_facts(db_session(), current_user.id)
+        g.layout_facts = get_layout_facts(db_session(), current_user.id)
     return g.layout_facts
 
 

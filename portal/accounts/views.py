@@ -19,7 +19,7 @@ from portal.accounts.services import (
 from portal.db import db_session
 from portal.errors import DomainError
 from portal.extensions import limiter, login_manager
-from portal.layout import load_person_with_layout_facts
+from portal.layout import get_person_with_layout_facts
 from portal.recognition.queries import list_person_awards
 from portal.web import employee_required, redirect_to, render, safe_next, wants_fragment
 
@@ -39,7 +39,7 @@ def load_user(token: str) -> User | None:
         return None
     session = db_session()
     if request.method == "GET" and not wants_fragment():
-        user = load_person_with_layout_facts(session, int(user_id))  # a full page: one statement
+        user = get_person_with_layout_facts(session, int(user_id))  # a full page: one statement
     else:
         user = session.get(User, int(user_id))
     if user is None or not user.active or str(user.session_version) != version:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from flask import current_app, request
 from markupsafe import Markup
 
-from portal.ideas.feed import IdeaCard
+from portal.ideas.queries import IdeaCard
 
 BACK = Markup("<!--back-->")
 TOKEN = Markup("<!--csrf-token-->")

@@ -10,7 +10,7 @@ from portal.accounts.views import attach_error
 from portal.db import db_session, utcnow
 from portal.errors import DomainError
 from portal.extensions import htmx
-from portal.ideas import feed, queries
+from portal.ideas import queries
 from portal.ideas.cards import card_html
 from portal.ideas.forms import (
     ActionForm,
@@ -71,9 +71,9 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def feed_filters(args: MultiDict) -> feed.FeedFilters:
-    return feed.FeedFilters(
-        sort=_enum_or_none(feed.Sort, args.get("sort")) or feed.Sort.TRENDING,
+def feed_filters(args: MultiDict) -> queries.FeedFilters:
+    return queries.FeedFilters(
+        sort=_enum_or_none(queries.Sort, args.get("sort")) or queries.Sort.TRENDING,
         search=args.get("q", "")[:200],
         status=_enum_or_none(IdeaStatus, args.get("status")),
         category_id=_int_or_none(args.get("category")),
@@ -85,10 +85,10 @@ def feed_filters(args: MultiDict) -> feed.FeedFilters:
     )
 
 
-def feed_args(filters: feed.FeedFilters) -> dict[str, object]:
+def feed_args(filters: queries.FeedFilters) -> dict[str, object]:
     """The filters as URL arguments, leaving out the defaults, for links and the next page."""
     pairs = {
-        "sort": filters.sort.value if filters.sort is not feed.Sort.TRENDING else None,
+        "sort": filters.sort.value if filters.sort is not queries.Sort.TRENDING else None,
         "q": filters.search or None,
         "status": filters.status.value if filters.status else None,
         "category": filters.category_id,
@@ -105,7 +105,7 @@ def feed_args(filters: feed.FeedFilters) -> dict[str, object]:
 @employee_required
 def index():
     filters = feed_filters(request.args)
-    found = feed.get_feed(
+    found = queries.get_feed(
         db_session(),
         current_user.id,
         filters,
@@ -120,7 +120,7 @@ def index():
         choices=found.choices,
         filters=filters,
         args=feed_args(filters),
-        sorts=list(feed.Sort),
+        sorts=list(queries.Sort),
         statuses=[status for status in IdeaStatus if status is not IdeaStatus.DRAFT],
         channels=list(CustomerChannel),
     )
@@ -479,8 +479,8 @@ def campaign(campaign_id: int):
     found = queries.get_campaign(session, campaign_id)
     if found is None:
         abort(404)
-    filters = feed.FeedFilters(sort=feed.Sort.TOP, campaign_id=campaign_id)
-    page = feed.list_ideas(
+    filters = queries.FeedFilters(sort=queries.Sort.TOP, campaign_id=campaign_id)
+    page = queries.list_ideas(
         session,
         current_user.id,
         filters,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.errors import NotFound
-from portal.layout import read_layout_facts
+from portal.layout import get_layout_facts
 from portal.mail import OutboxMessage
 from portal.notifications.models import Delivery, Notification
 from portal.notifications.services import (
@@ -24,7 +24,7 @@ BASE_URL = "http://portal.test/"
 
 
 def unread(db: Session, user_id: int) -> int:
-    return read_layout_facts(db, user_id).unread
+    return get_layout_facts(db, user_id).unread
 
 
 def with_delivery(make_user: UserFactory, email: str, delivery: Delivery, db: Session) -> User:
