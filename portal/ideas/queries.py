@@ -52,15 +52,26 @@ from portal.pagination import (
     page_from_rows,
 )
 
+ideas_table = Idea.__table__
+users_table = User.__table__
+categories_table = Category.__table__
+departments_table = Department.__table__
+votes_table = Vote.__table__
+co_authors_table = IdeaCoAuthor.__table__
+# The viewer as a bound parameter, for statements built once and run for anyone.
+VIEWER = bindparam("viewer_id", type_=Integer)
 
-def _voted_by(user_id: int) -> ColumnElement[bool]:
-    return exists().where(Vote.idea_id == Idea.id, Vote.voter_id == user_id)
+
+def _voted(idea_id: Any, viewer: Any = VIEWER) -> ColumnElement[bool]:
+    """Whether `viewer` voted for the idea `idea_id` names (a column of the outer query)."""
+    return exists().where(votes_table.c.idea_id == idea_id, votes_table.c.voter_id == viewer)
 
 
-def _is_mine(user_id: int) -> ColumnElement[bool]:
+def _mine(author_id: Any, idea_id: Any, viewer: Any = VIEWER) -> ColumnElement[bool]:
+    """Whether `viewer` wrote the idea or is one of its co-authors."""
     return or_(
-        Idea.author_id == user_id,
-        exists().where(IdeaCoAuthor.idea_id == Idea.id, IdeaCoAuthor.user_id == user_id),
+        author_id == viewer,
+        exists().where(co_authors_table.c.idea_id == idea_id, co_authors_table.c.user_id == viewer),
     )
 
 
@@ -135,7 +146,9 @@ class VoteButton:
 def get_vote_button(session: Session, viewer_id: int, idea_id: int) -> VoteButton | None:
     """What the vote button shows, in one statement: not the whole idea page with its comments."""
     row = session.execute(
-        select(Idea, _voted_by(viewer_id), _is_mine(viewer_id)).where(Idea.id == idea_id)
+        select(Idea, _voted(Idea.id, viewer_id), _mine(Idea.author_id, Idea.id, viewer_id)).where(
+            Idea.id == idea_id
+        )
     ).first()
     if row is None or (row[0].status is IdeaStatus.DRAFT and row[0].author_id != viewer_id):
         return None
@@ -170,7 +183,7 @@ def get_idea_page(
             Category,
             Department,
             original,
-            _voted_by(viewer.id),
+            _voted(Idea.id, viewer.id),
             exists().where(Follow.idea_id == Idea.id, Follow.user_id == viewer.id),
             Campaign,
         )
@@ -393,9 +406,9 @@ def list_similar_ideas(
     if search is None or len(title.strip()) < 4:
         return []
     rows = session.execute(
-        select(Idea.id, Idea.title, Idea.status, Idea.vote_count, _voted_by(viewer_id))
+        select(Idea.id, Idea.title, Idea.status, Idea.vote_count, _voted(Idea.id, viewer_id))
         .where(search, Idea.status != IdeaStatus.DRAFT, Idea.status != IdeaStatus.DUPLICATE)
-        .add_columns(_is_mine(viewer_id))
+        .add_columns(_mine(Idea.author_id, Idea.id, viewer_id))
         .order_by(Idea.vote_count.desc(), Idea.id.desc())
         .limit(limit)
     )
@@ -501,13 +514,6 @@ def get_campaign(session: Session, campaign_id: int) -> CampaignPage | None:
 # load), and each combination of sort and filters is compiled once into a statement with
 # bound parameters; a request only fills in the values.
 
-ideas_table = Idea.__table__
-users_table = User.__table__
-categories_table = Category.__table__
-departments_table = Department.__table__
-votes_table = Vote.__table__
-co_authors_table = IdeaCoAuthor.__table__
-
 
 class Sort(StrEnum):
     TRENDING = "trending"
@@ -532,7 +538,7 @@ SORT_COLUMNS = {
     Sort.NEWEST: ideas_table.c.created_at,
     Sort.UPDATED: ideas_table.c.last_activity_at,
 }
-# The filters that compare one column with the chosen value, by their bound parameter's name.
+# The filters that compare one column with the chosen value: FeedFilters' field names.
 FILTER_COLUMNS = {
     "status": ideas_table.c.status,
     "category_id": ideas_table.c.category_id,
@@ -574,20 +580,6 @@ class IdeaCard:
     @property
     def open_for_votes(self) -> bool:
         return self.status in VOTABLE_STATUSES
-
-
-VIEWER = bindparam("viewer_id", type_=Integer)
-
-
-def _voted(idea_id: ColumnElement[int]) -> ColumnElement[bool]:
-    return exists().where(votes_table.c.idea_id == idea_id, votes_table.c.voter_id == VIEWER)
-
-
-def _mine(author_id: ColumnElement[int], idea_id: ColumnElement[int]) -> ColumnElement[bool]:
-    return or_(
-        author_id == VIEWER,
-        exists().where(co_authors_table.c.idea_id == idea_id, co_authors_table.c.user_id == VIEWER),
-    )
 
 
 @lru_cache(maxsize=1024)
@@ -678,18 +670,16 @@ def _with_card_details(page: Subquery) -> Select[Any]:
     )
 
 
+# What a cursor of each numeric sort holds: its sort key (hot_score is a REAL) and the id.
+NUMERIC_KEY_TYPES = {Sort.TRENDING: (float, int), Sort.TOP: (int, int)}
+
+
 def after_key(sort: Sort, cursor: str | None) -> tuple[Any, int] | None:
     """The sort key a cursor carries, checked against the sort's type; None starts afresh."""
     if sort in (Sort.NEWEST, Sort.UPDATED):
         return decode_timestamp_cursor(cursor)
-    key = decode_cursor(cursor, 2)
-    if key is None:
-        return None
-    value, idea_id = key
-    if not isinstance(idea_id, int) or isinstance(idea_id, bool) or isinstance(value, bool):
-        return None
-    wanted = int if sort is Sort.TOP else (int, float)
-    return (value, idea_id) if isinstance(value, wanted) else None
+    key = decode_cursor(cursor, 2, NUMERIC_KEY_TYPES[sort])
+    return (key[0], key[1]) if key is not None else None
 
 
 def list_ideas(
@@ -703,13 +693,7 @@ def list_ideas(
     """The feed: one statement a page, whatever the filters (two for a search on SQLite)."""
     dialect = session.get_bind().dialect.name
     parameters: dict[str, Any] = {"viewer_id": viewer_id}
-    chosen = {
-        "status": filters.status,
-        "category_id": filters.category_id,
-        "channel": filters.channel,
-        "department_id": filters.department_id,
-        "campaign_id": filters.campaign_id,
-    }
+    chosen = {name: getattr(filters, name) for name in FILTER_COLUMNS}
     present = tuple(name for name, value in chosen.items() if value is not None)
     parameters.update((name, chosen[name]) for name in present)
     terms = search_terms(dialect, filters.search)
