@@ -11,6 +11,8 @@ WEB_CONCURRENCY ?= 2
 CHROMIUM ?= /usr/bin/chromium
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 .PHONY: install run serve prepare test lint test-sqlite test-postgres test-browser fmt clean bench
 
@@ -32,30 +34,33 @@ run: prepare
 serve: prepare
 	$(BIN)/gunicorn --workers $(WEB_CONCURRENCY) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
-test: lint test-sqlite test-postgres test-browser
+test: lint test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The SQLite suite and the browser tests share one run, spread over $(TEST_WORKERS) workers.
 test-sqlite: install
-	PORTAL_TEST_DATABASE_URL= $(BIN)/pytest --ignore=tests/e2e -q
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "== tests on SQLite and browser tests in $(CHROMIUM)"; \
+		PORTAL_TEST_DATABASE_URL= CHROMIUM="$(CHROMIUM)" $(PYTEST); \
+	else \
+		echo "$(CHROMIUM) not found: browser tests not run (apt-get install chromium)."; \
+		echo "== tests on SQLite"; \
+		PORTAL_TEST_DATABASE_URL= $(PYTEST) --ignore=tests/e2e; \
+	fi
 
 test-postgres: install
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
 		echo "== tests on PostgreSQL"; \
-		PORTAL_TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest --ignore=tests/e2e -q; \
+		PORTAL_TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) --ignore=tests/e2e; \
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL tests not run (.ci/run sets it)."; \
 	fi
 
 test-browser: install
-	@if [ -x "$(CHROMIUM)" ]; then \
-		echo "== browser tests in $(CHROMIUM)"; \
-		PORTAL_TEST_DATABASE_URL= CHROMIUM="$(CHROMIUM)" $(BIN)/pytest tests/e2e -q; \
-	else \
-		echo "$(CHROMIUM) not found: browser tests not run (apt-get install chromium)."; \
-	fi
+	PORTAL_TEST_DATABASE_URL= CHROMIUM="$(CHROMIUM)" $(PYTEST) tests/e2e
 
 fmt: install
 	$(BIN)/ruff format .

@@ -131,8 +131,12 @@ CONFIGS: dict[str, type[BaseConfig]] = {
 }
 
 
+def current_mode() -> str:
+    return os.environ.get("PORTAL_ENV", "development")
+
+
 def config_from_environment() -> BaseConfig:
-    name = os.environ.get("PORTAL_ENV", "development")
+    name = current_mode()
     try:
         return CONFIGS[name]()
     except KeyError:

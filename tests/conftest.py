@@ -15,7 +15,7 @@ os.environ["PORTAL_ENV"] = "testing"
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session
 
 from portal import create_app
@@ -32,9 +32,25 @@ _PASSWORD_HASH = hash_password(PASSWORD)
 
 def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("PORTAL_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return worker_database(url, worker) if worker else url
+
+
+def worker_database(url: str, worker: str) -> str:
+    """Each pytest-xdist worker gets its own PostgreSQL database beside the one named."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_schema(database: Database) -> None:
@@ -50,12 +66,27 @@ def reset_schema(database: Database) -> None:
     upgrade_database(database.engine)
 
 
+def filled_tables_sql(tables: list[str]) -> str:
+    return " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables
+    )
+
+
 def empty_all_tables(database: Database) -> None:
     tables = [table.name for table in Base.metadata.sorted_tables]
     if database.dialect == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
+        # TRUNCATE costs a quarter of a second whatever the rows; deleting the few rows a
+        # test wrote from the tables it wrote to costs milliseconds.
         with database.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            filled = set(connection.scalars(text(filled_tables_sql(tables))))
+            for name in reversed(tables):
+                if name in filled:
+                    connection.execute(text(f'DELETE FROM "{name}"'))
+            used = connection.scalars(
+                text("SELECT sequencename FROM pg_sequences WHERE last_value IS NOT NULL")
+            )
+            for sequence in used.all():
+                connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
         return
     # SQLite checks foreign keys row by row (people manage people, ideas point at ideas), so
     # switch the checks off for the cleanup; the pragma only works outside a transaction.
