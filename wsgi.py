@@ -1,3 +1,9 @@
-from portal import create_app
+import sys
 
-app = create_app()
+from portal import create_app
+from portal.preflight import SetupProblem
+
+try:
+    app = create_app()
+except SetupProblem as problem:
+    sys.exit(f"portal: {problem}")

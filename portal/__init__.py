@@ -11,8 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal import db, layout
 from portal.config import config_from_environment
 from portal.errors import register_error_handlers
-from portal.extensions import csrf, htmx, limiter, login_manager
+from portal.extensions import csrf, htmx, login_manager
 from portal.markdown import render_markdown
+from portal.preflight import init_rate_limits
 from portal.web import add_security_headers
 
 
@@ -27,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    limiter.init_app(app)
+    init_rate_limits(app)
     login_manager.init_app(app)
     layout.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -16,6 +16,7 @@ from portal.generate import NotEmpty, Sizes, generate_demo_data
 from portal.mail import send_due_messages, transport_for
 from portal.migrate import new_revision, upgrade_database
 from portal.notifications.services import send_daily_digests
+from portal.preflight import SetupProblem, ensure_database
 
 db_cli = AppGroup("db", help="Database schema.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -24,11 +25,20 @@ outbox_cli = AppGroup("outbox", help="Outgoing email.")
 notifications_cli = AppGroup("notifications", help="Notifications.")
 
 
+def _ensure_database(url: str) -> None:
+    try:
+        ensure_database(url)
+    except SetupProblem as problem:
+        raise click.ClickException(str(problem)) from None
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Migrate the database to REVISION (default: the newest)."""
-    upgrade_database(get_database().engine, revision)
+    database = get_database()
+    _ensure_database(database.url)
+    upgrade_database(database.engine, revision)
     click.echo(f"Database is at {revision}.")
 
 
@@ -83,6 +93,7 @@ def demo_generate(
     accounts, all with the demo password. Times are relative to today (midnight UTC).
     """
     database = get_database()
+    _ensure_database(database.url)
     upgrade_database(database.engine)
     sizes = Sizes(employees, ideas, votes, comments, nominations)
     started = time.perf_counter()
