@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 from confusable_homoglyphs import categories, confusables
@@ -78,8 +79,14 @@ def skeleton_digest(email: str) -> str:
     return hashlib.sha256(skeleton(email).encode()).hexdigest()
 
 
-def mixed_script_part(email: str) -> str | None:
-    """The local part or domain label that mixes scripts (Latin with Cyrillic...), if any."""
+@dataclass(frozen=True)
+class MixedScripts:
+    part: str  # the local part or the domain label that mixes them
+    scripts: list[str]  # "Cyrillic", "Latin"
+
+
+def mixed_scripts(email: str) -> MixedScripts | None:
+    """The first part of the address that mixes scripts (Latin with Cyrillic...), if any."""
     local, _, domain = email.rpartition("@")
     for part in (local, *domain.split(".")):
         if part.isascii():
@@ -88,5 +95,7 @@ def mixed_script_part(email: str) -> str | None:
         if len(scripts) > 1 and not any(
             scripts <= together for together in SCRIPTS_WRITTEN_TOGETHER
         ):
-            return part
+            return MixedScripts(
+                part, sorted(script.replace("_", " ").title() for script in scripts)
+            )
     return None

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.accounts.emails import canonical_email, mixed_script_part, skeleton_digest
+from portal.accounts.emails import canonical_email, mixed_scripts, skeleton_digest
 from portal.accounts.models import Department, InvitationToken, Role, User
 from portal.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from portal.accounts.queries import manager_chain_ids
@@ -53,11 +53,11 @@ def normalize_email(raw: str) -> str:
     except EmailNotValidError as error:
         raise DomainError(f"“{raw}” is not a valid email address.", field="email") from error
     email = canonical_email(checked.normalized)
-    mixed = mixed_script_part(email)
+    mixed = mixed_scripts(email)
     if mixed:
         raise DomainError(
-            f"“{mixed}” mixes letters of different scripts (such as Latin and Cyrillic). "
-            "Type the address in one script.",
+            f"“{mixed.part}” mixes {' and '.join(mixed.scripts)} letters, so it can look like "
+            "another address. Type it in one script.",
             field="email",
         )
     return email

@@ -100,9 +100,18 @@ class ImportPreview:
     def first_problems(self, limit: int = PROBLEMS_SHOWN) -> list[Problem]:
         return [problem for _, problem in zip(range(limit), self.problems(), strict=False)]
 
+    def _changing(self) -> Iterator[ImportRow]:
+        return (
+            row for row in self.rows if not row.problems and (row.action == "create" or row.changes)
+        )
+
+    @property
+    def change_count(self) -> int:
+        """People the file would add or change, leaving out those with problems."""
+        return sum(1 for _ in self._changing())
+
     def first_changes(self, limit: int = CHANGES_SHOWN) -> list[ImportRow]:
-        changing = (row for row in self.rows if row.action == "create" or row.changes)
-        return [row for _, row in zip(range(limit), changing, strict=False)]
+        return [row for _, row in zip(range(limit), self._changing(), strict=False)]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from portal.accounts.emails import canonical_email, mixed_script_part, skeleton, skeleton_digest
+from portal.accounts.emails import (
+    MixedScripts,
+    canonical_email,
+    mixed_scripts,
+    skeleton,
+    skeleton_digest,
+)
 
 CYRILLIC_A = "\u0430"
 CYRILLIC_O = "\u043e"
@@ -55,15 +61,26 @@ def test_the_digest_has_a_fixed_length_whatever_the_address() -> None:
 
 
 @pytest.mark.parametrize(
-    ("email", "part"),
+    ("email", "found"),
     [
-        (f"p{CYRILLIC_A}ypal@example.com", f"p{CYRILLIC_A}ypal"),
-        (f"ann@ex{CYRILLIC_A}mple.com", f"ex{CYRILLIC_A}mple"),
-        (f"r{CYRILLIC_O}b{GREEK_OMICRON}@example.com", f"r{CYRILLIC_O}b{GREEK_OMICRON}"),
+        (
+            f"p{CYRILLIC_A}ypal@example.com",
+            MixedScripts(f"p{CYRILLIC_A}ypal", ["Cyrillic", "Latin"]),
+        ),
+        (
+            f"ann@ex{CYRILLIC_A}mple.com",
+            MixedScripts(f"ex{CYRILLIC_A}mple", ["Cyrillic", "Latin"]),
+        ),
+        (
+            f"\u0434{CYRILLIC_O}b{GREEK_OMICRON}@example.com",
+            MixedScripts(f"\u0434{CYRILLIC_O}b{GREEK_OMICRON}", ["Cyrillic", "Greek", "Latin"]),
+        ),
     ],
 )
-def test_mixed_scripts_are_found_in_the_local_part_or_a_domain_label(email: str, part: str) -> None:
-    assert mixed_script_part(email) == part
+def test_mixed_scripts_are_found_in_the_local_part_or_a_domain_label(
+    email: str, found: MixedScripts
+) -> None:
+    assert mixed_scripts(email) == found
 
 
 @pytest.mark.parametrize(
@@ -76,4 +93,4 @@ def test_mixed_scripts_are_found_in_the_local_part_or_a_domain_label(email: str,
     ],
 )
 def test_one_script_or_scripts_written_together_pass(email: str) -> None:
-    assert mixed_script_part(email) is None
+    assert mixed_scripts(email) is None
