@@ -9,9 +9,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal.admin.importing import apply_import, preview_import
+from portal.admin.importing import apply_import, decode_upload, preview_import
 from portal.db import get_database
 from portal.demo import CONTRACT_PEOPLE, DEMO_PASSWORD, database_is_empty, load_demo_data
+from portal.errors import DomainError
 from portal.generate import NotEmpty, Sizes, generate_demo_data
 from portal.mail import send_due_messages, transport_for
 from portal.migrate import new_revision, upgrade_database
@@ -114,11 +115,9 @@ def demo_generate(
 def users_import(csv_file: Path, dry_run: bool) -> None:
     """Import the org chart from CSV_FILE (email,name,title,department,manager_email,role)."""
     try:
-        text = csv_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise click.ClickException(
-            "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
-        ) from error
+        text = decode_upload(csv_file.read_bytes())
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     database = get_database()
     with database.session_scope() as session:
         preview = preview_import(session, text)
@@ -129,7 +128,10 @@ def users_import(csv_file: Path, dry_run: bool) -> None:
                 click.echo(f"line {row.line}: {problem}", err=True)
         if not preview.is_clean:
             raise click.ClickException(f"{preview.problem_count} problem(s); nothing was imported.")
-        click.echo(f"{preview.count('create')} to create, {preview.count('update')} to update.")
+        click.echo(
+            f"{preview.count('create')} to create, {preview.changed_count} to change, "
+            f"{preview.unchanged_count} unchanged."
+        )
         if dry_run:
             return
         with click.progressbar(length=len(preview.rows), label="Importing") as bar:

@@ -66,6 +66,9 @@ class BaseConfig:
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_LIMIT_PER_ACCOUNT = env("PORTAL_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.LOGIN_LIMIT_PER_ADDRESS = env("PORTAL_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+        self.LOGIN_LIMIT_PER_DEVICE = env("PORTAL_LOGIN_LIMIT_PER_DEVICE", "10 per 15 minutes")
+        self.DEVICE_COOKIE_DAYS = _env_int("PORTAL_DEVICE_COOKIE_DAYS", 365)
+        self.PASSWORD_CHANGE_LIMIT = env("PORTAL_PASSWORD_CHANGE_LIMIT", "5 per 15 minutes")
         self.MAIL_BACKEND = env("PORTAL_MAIL_BACKEND", self.MAIL_BACKEND)
         self.MAIL_FROM = env("PORTAL_MAIL_FROM", "portal@example.com")
         self.SMTP_HOST = env("SMTP_HOST", "localhost")
@@ -103,6 +106,8 @@ class TestingConfig(BaseConfig):
         # Tests that check throttling lower these for themselves.
         self.LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
         self.LOGIN_LIMIT_PER_ADDRESS = "1000 per minute"
+        self.LOGIN_LIMIT_PER_DEVICE = "1000 per minute"
+        self.PASSWORD_CHANGE_LIMIT = "1000 per minute"  # noqa: S105 - a rate, not a password
 
 
 class ProductionConfig(BaseConfig):

@@ -53,10 +53,30 @@ def test_a_file_that_is_not_utf8_is_refused_clearly(app: Flask, tmp_path: Path) 
     assert "The file is not UTF-8 text." in result.output
 
 
+def test_a_utf16_file_is_refused_clearly(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(CLEAN.encode("utf-16"))
+    result = runner(app).invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 1
+    assert "The file is saved as UTF-16 text." in result.output
+
+
+def test_an_import_that_leaves_no_active_admin_is_refused(
+    app: Flask, db: Session, make_user: UserFactory, tmp_path: Path
+) -> None:
+    make_user("admin@example.com", role=Role.ADMIN)
+    text = HEADER + "admin@example.com,Avery Admin,,,,manager\n"
+    result = runner(app).invoke(args=["users", "import", csv_file(tmp_path, text)])
+    assert result.exit_code == 1
+    assert "That would leave the portal without an active admin." in result.output
+    admin = db.scalars(select(User).where(User.email == "admin@example.com")).one()
+    assert admin.role is Role.ADMIN
+
+
 def test_dry_run_changes_nothing(app: Flask, db: Session, tmp_path: Path) -> None:
     result = runner(app).invoke(args=["users", "import", "--dry-run", csv_file(tmp_path, CLEAN)])
     assert result.exit_code == 0, result.output
-    assert "3 to create, 0 to update." in result.output
+    assert "3 to create, 0 to change, 0 unchanged." in result.output
     assert people_count(db) == 0
 
 
@@ -70,7 +90,7 @@ def test_import_with_progress_bar_then_reimport_updates(
     assert "Import done" in result.output
     assert people_count(db) == 3
     again = runner(app).invoke(args=["users", "import", path])
-    assert "0 to create, 3 to update." in again.output
+    assert "0 to create, 0 to change, 3 unchanged." in again.output
     assert people_count(db) == 3
     assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 3
 

@@ -4,37 +4,127 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.accounts.emails import canonical_email, mixed_scripts, skeleton_digest
 from portal.accounts.models import Department, InvitationToken, Role, User
 from portal.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from portal.accounts.queries import manager_chain_ids
+from portal.accounts.throttling import Bucket, count_failure, exhausted_bucket, minutes_to_wait
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.errors import Conflict, DomainError, NotFound
 from portal.mail import enqueue_email
+
+OWN_ROLE = "You cannot change your own role; ask another admin."
+NO_ADMIN_LEFT = "That would leave the portal without an active admin."
+SIGN_IN_THROTTLED = {
+    "device": "Too many failed sign-ins from this browser. Try again in {minutes} minute(s).",
+    "account": "Too many failed sign-ins to this account from browsers it has not been used "
+    "on. Try again in {minutes} minute(s), or sign in from a browser you have used before.",
+    "address": "Too many failed sign-ins from your network. Try again in {minutes} minute(s).",
+}
+PASSWORD_CHANGE_THROTTLED = "Too many wrong current passwords. Try again in {minutes} minute(s)."  # noqa: S105 - a message
 
 
 class InvalidCredentials(DomainError):
     status_code = 401
 
 
+class Throttled(DomainError):
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
 def normalize_email(raw: str) -> str:
-    """Lower-case and syntax-check an address; no DNS look-up, the org chart is the truth."""
+    """NFKC, lower case and syntax-checked; no DNS look-up, the org chart is the truth."""
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+        checked = validate_email(canonical_email(raw), check_deliverability=False)
     except EmailNotValidError as error:
         raise DomainError(f"“{raw}” is not a valid email address.", field="email") from error
+    email = canonical_email(checked.normalized)
+    mixed = mixed_scripts(email)
+    if mixed:
+        raise DomainError(
+            f"“{mixed.part}” mixes {' and '.join(mixed.scripts)} letters, so it can look like "
+            "another address. Type it in one script.",
+            field="email",
+        )
+    return email
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == email.strip().lower()))
+    return session.scalar(select(User).where(User.email == canonical_email(email)))
+
+
+def address_conflict(session: Session, email: str, person_id: int | None = None) -> Conflict | None:
+    """Why someone else's address rules this one out: the same, or one that looks alike."""
+    query = select(User.email).where(
+        or_(User.email == email, User.email_skeleton == skeleton_digest(email))
+    )
+    if person_id is not None:
+        query = query.where(User.id != person_id)
+    holders = list(session.scalars(query.limit(2)))
+    if not holders:
+        return None
+    if email in holders:
+        return Conflict(f"{email} already has an account.", field="email")
+    return Conflict(
+        f"{email} looks too much like {holders[0]}, the address of someone already in the "
+        "portal. Check the address.",
+        field="email",
+    )
+
+
+def refuse_when_throttled(
+    session: Session,
+    buckets: Sequence[Bucket],
+    *,
+    action: str,
+    target: str,
+    actor_id: int | None,
+    messages: dict[str, str],
+    field: str | None = None,
+) -> None:
+    """Refuse, and audit the refusal, while any of the buckets has no attempts left."""
+    full = exhausted_bucket(buckets)
+    if full is None:
+        return
+    record_audit(
+        session, action, actor_id=actor_id, target=target, detail=f"{full.scope}: {full.limit}"
+    )
+    session.flush()
+    minutes = minutes_to_wait(full)
+    raise Throttled(
+        messages[full.scope].format(minutes=minutes), retry_after=minutes * 60, field=field
+    )
+
+
+def sign_in(session: Session, email: str, password: str, buckets: Sequence[Bucket]) -> User:
+    """Authenticate unless the buckets say wait; a failure counts in every one of them."""
+    refuse_when_throttled(
+        session,
+        buckets,
+        action="login_throttled",
+        target=canonical_email(email)[:254],
+        actor_id=None,
+        messages=SIGN_IN_THROTTLED,
+    )
+    try:
+        return authenticate(session, email, password)
+    except InvalidCredentials:
+        count_failure(buckets)
+        raise
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
@@ -46,7 +136,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
             session,
             "login_failed",
             actor_id=user.id if user else None,
-            target=email.strip().lower()[:254],
+            target=canonical_email(email)[:254],
         )
         session.flush()
         raise InvalidCredentials("That email and password do not match an active account.")
@@ -82,8 +172,21 @@ def set_password(session: Session, user: User, new_password: str, field: str = "
     end_all_sessions(session, user)
 
 
-def change_password(session: Session, user: User, current_password: str, new_password: str) -> None:
+def change_password(
+    session: Session, user: User, current_password: str, new_password: str, throttle: Bucket
+) -> None:
+    """Wrong current passwords count in `throttle`; past its limit none is checked."""
+    refuse_when_throttled(
+        session,
+        [throttle],
+        action="password_change_throttled",
+        target=user.email,
+        actor_id=user.id,
+        messages={throttle.scope: PASSWORD_CHANGE_THROTTLED},
+        field="current_password",
+    )
     if not verify_password(user.password_hash, current_password):
+        count_failure([throttle])
         raise DomainError("Your current password is not right.", field="current_password")
     set_password(session, user, new_password, field="new_password")
     record_audit(session, "password_changed", actor_id=user.id, target=user.email)
@@ -219,7 +322,8 @@ def _apply_details(session: Session, user: User, email: str, details: PersonDeta
         raise DomainError("Enter the person's name.", field="display_name")
     manager = _resolve_manager(session, details.manager_email)
     check_manager(session, user, manager)
-    user.email = email
+    if user.email != email:
+        user.email = email
     user.display_name = display_name
     user.job_title = details.job_title.strip()
     department = get_or_create_department(session, details.department)
@@ -228,37 +332,73 @@ def _apply_details(session: Session, user: User, email: str, details: PersonDeta
     user.role = details.role
 
 
+def own_role_problem(
+    actor_id: int | None, person_id: int, old_role: Role, new_role: Role
+) -> str | None:
+    """Nobody decides their own role: otherwise the last admin could lock everyone out."""
+    return OWN_ROLE if actor_id == person_id and old_role != new_role else None
+
+
+def check_an_admin_remains(session: Session, losing: Collection[int], gaining: int = 0) -> None:
+    """Refuse a change after which no active admin is left.
+
+    `losing` are the people who stop being active admins, `gaining` how many start. The
+    admins' rows are locked, so two admins demoting each other at once cannot both succeed.
+    """
+    if not losing:
+        return
+    admins = session.scalars(
+        select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).with_for_update()
+    )
+    if not set(admins) - set(losing) and not gaining:
+        raise DomainError(NO_ADMIN_LEFT, field="role")
+
+
+def _check_role_change(session: Session, actor: User, user: User, new_role: Role) -> None:
+    problem = own_role_problem(actor.id, user.id, user.role, new_role)
+    if problem:
+        raise DomainError(problem, field="role")
+    if user.role is Role.ADMIN and new_role is not Role.ADMIN and user.active:
+        check_an_admin_remains(session, losing={user.id})
+
+
 def create_person(session: Session, actor: User, details: PersonDetails) -> User:
     email = normalize_email(details.email)
-    if find_user_by_email(session, email):
-        raise Conflict(f"{email} already has an account.", field="email")
+    conflict = address_conflict(session, email)
+    if conflict:
+        raise conflict
     user = User(email=email, display_name="", role=details.role)
     _apply_details(session, user, email, details)
     try:
         with session.begin_nested():
             session.add(user)
     except IntegrityError as error:
-        # Someone added the same address since the look-up above.
-        raise Conflict(f"{email} already has an account.", field="email") from error
+        # Someone added the same or a look-alike address since the look-up above.
+        raise _conflict_after_race(session, email, None) from error
     record_audit(session, "user_created", actor_id=actor.id, target=email)
     session.flush()
     return user
 
 
+def _conflict_after_race(session: Session, email: str, person_id: int | None) -> Conflict:
+    return address_conflict(session, email, person_id) or Conflict(
+        f"{email} already has an account.", field="email"
+    )
+
+
 def update_person(session: Session, actor: User, user: User, details: PersonDetails) -> User:
     email = normalize_email(details.email)
-    other = find_user_by_email(session, email)
-    if other is not None and other.id != user.id:
-        raise Conflict(f"{email} already has an account.", field="email")
-    if user.id == actor.id and details.role != user.role:
-        # Otherwise the last admin could lock everyone out of administration.
-        raise DomainError("You cannot change your own role; ask another admin.", field="role")
+    # An address kept from before the look-alike rule stays usable as it is.
+    conflict = address_conflict(session, email, user.id) if email != user.email else None
+    if conflict:
+        raise conflict
+    _check_role_change(session, actor, user, details.role)
     old_role = user.role
     try:
         with session.begin_nested():
             _apply_details(session, user, email, details)
     except IntegrityError as error:
-        raise Conflict(f"{email} already has an account.", field="email") from error
+        raise _conflict_after_race(session, email, user.id) from error
     change = f"role {old_role.value} → {user.role.value}" if old_role != user.role else ""
     record_audit(session, "user_updated", actor_id=actor.id, target=email, detail=change)
     session.flush()
@@ -270,6 +410,8 @@ def set_person_active(session: Session, actor: User, user: User, active: bool) -
         raise DomainError("You cannot deactivate your own account.")
     if user.active == active:
         return user
+    if not active and user.role is Role.ADMIN:
+        check_an_admin_remains(session, losing={user.id})
     user.active = active
     if not active:
         end_all_sessions(session, user)

@@ -2,23 +2,26 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import queries
+from portal.accounts.devices import remember_device, sign_in_buckets
+from portal.accounts.emails import canonical_email
 from portal.accounts.forms import LoginForm, PasswordChangeForm, PeopleSearchForm, SetPasswordForm
 from portal.accounts.models import User
 from portal.accounts.services import (
-    InvalidCredentials,
+    Throttled,
     accept_invitation,
-    authenticate,
     change_password,
     find_valid_invitation,
+    sign_in,
     sign_out,
 )
+from portal.accounts.throttling import Bucket
 from portal.db import db_session
 from portal.errors import DomainError
-from portal.extensions import limiter, login_manager
+from portal.extensions import login_manager
 from portal.layout import get_person_with_layout_facts
 from portal.recognition.queries import list_person_awards
 from portal.web import employee_required, redirect_to, render, safe_next, wants_fragment
@@ -61,14 +64,6 @@ def start_session(user: User) -> None:
     session["signed_in_at"] = int(time.time())
 
 
-def submitted_email() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
-
-
-def login_failed(_response) -> bool:
-    return g.get("login_failed", False)
-
-
 def attach_error(form, error: DomainError) -> None:
     """Show a service's message beside the field it names, or above the form."""
     field = getattr(form, error.field, None) if error.field else None
@@ -78,33 +73,35 @@ def attach_error(form, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+def render_form(template: str, form, refusal: DomainError | None = None):
+    """The form page; a throttled attempt is a 429 that says when to try again."""
+    if not isinstance(refusal, Throttled):
+        return render(template, form=form)
+    response = render(template, form=form, status=refusal.status_code)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=login_failed,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=submitted_email,
-    methods=["POST"],
-    deduct_when=login_failed,
-)
 def login():
     next_target = request.args.get("next") or request.form.get("next")
     if current_user.is_authenticated:
         return redirect_to(safe_next(next_target, url_for("home.index")))
     form = LoginForm(next=next_target)
+    refusal = None
     if form.validate_on_submit():
+        email = canonical_email(form.email.data)
         try:
-            user = authenticate(db_session(), form.email.data, form.password.data)
-        except InvalidCredentials as error:
-            g.login_failed = True
+            user = sign_in(db_session(), email, form.password.data, sign_in_buckets(email))
+        except DomainError as error:
+            refusal = error
             attach_error(form, error)
         else:
             start_session(user)
-            return redirect_to(safe_next(next_target, url_for("home.index")))
-    return render("accounts/login.html", form=form)
+            response = redirect_to(safe_next(next_target, url_for("home.index")))
+            remember_device(response, user.email)
+            return response
+    return render_form("accounts/login.html", form, refusal)
 
 
 @bp.post("/logout")
@@ -121,17 +118,22 @@ def logout():
 @employee_required
 def password():
     form = PasswordChangeForm()
+    refusal = None
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        throttle = Bucket("password", str(user.id), current_app.config["PASSWORD_CHANGE_LIMIT"])
         try:
-            change_password(db_session(), user, form.current_password.data, form.new_password.data)
+            change_password(
+                db_session(), user, form.current_password.data, form.new_password.data, throttle
+            )
         except DomainError as error:
+            refusal = error
             attach_error(form, error)
         else:
             start_session(user)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect_to(url_for("home.index"))
-    return render("accounts/password.html", form=form)
+    return render_form("accounts/password.html", form, refusal)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

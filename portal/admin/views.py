@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.accounts import queries
 from portal.accounts.models import Role, User
@@ -19,11 +20,17 @@ from portal.admin.forms import (
     PersonForm,
     UserSearchForm,
 )
-from portal.admin.importing import apply_import, preview_import
+from portal.admin.importing import (
+    apply_import,
+    decode_upload,
+    pack_upload,
+    preview_import,
+    unpack_upload,
+)
 from portal.admin.services import add_person
 from portal.audit import list_audit_entries
-from portal.db import db_session
-from portal.errors import DomainError
+from portal.db import db_session, roll_back_request
+from portal.errors import DomainError, render_error
 from portal.web import admin_required, redirect_to, render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -143,6 +150,10 @@ def invite_user(user_id: int):
     return redirect_to(url_for("admin.edit_user", user_id=user.id))
 
 
+def upload_limit_mb() -> int:
+    return current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+
+
 @bp.route("/users/import", methods=["GET", "POST"])
 @admin_required
 def import_users():
@@ -150,15 +161,36 @@ def import_users():
     preview = None
     confirm = None
     if form.validate_on_submit():
-        raw = form.file.data.read()
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.file.errors = ["The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."]
+            text = decode_upload(form.file.data.read())
+        except DomainError as error:
+            attach_error(form, error)
         else:
-            preview = preview_import(db_session(), text)
-            confirm = ImportConfirmForm(content=text) if preview.is_clean else None
-    return render("admin/import.html", form=form, preview=preview, confirm=confirm)
+            preview = preview_import(db_session(), text, current_user)
+            confirm = ImportConfirmForm(content=pack_upload(text)) if preview.is_clean else None
+    return render(
+        "admin/import.html", form=form, preview=preview, confirm=confirm, limit=upload_limit_mb()
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge):
+    """Werkzeug refuses the body before any view runs; say so on the import page itself."""
+    roll_back_request()
+    message = f"The file is larger than {upload_limit_mb()} MB. Split it into smaller files."
+    on_import = request.endpoint in {"admin.import_users", "admin.confirm_import"}
+    if not (on_import and current_user.is_authenticated and current_user.is_admin):
+        return render_error(413, message)
+    form = ImportUploadForm(formdata=None)
+    form.file.errors = [message]
+    return render(
+        "admin/import.html",
+        form=form,
+        preview=None,
+        confirm=None,
+        limit=upload_limit_mb(),
+        status=413,
+    )
 
 
 @bp.post("/users/import/confirm")
@@ -170,13 +202,13 @@ def confirm_import():
     preview = apply_import(
         db_session(),
         current_user,
-        form.content.data or "",
+        unpack_upload(form.content.data or "", current_app.config["MAX_CONTENT_LENGTH"]),
         base_url=current_app.config["BASE_URL"],
         invitation_days=current_app.config["INVITATION_DAYS"],
     )
     flash(
         f"Imported {len(preview.rows)} people: {preview.count('create')} new (invited by email), "
-        f"{preview.count('update')} updated.",
+        f"{preview.changed_count} changed, {preview.unchanged_count} unchanged.",
         "success",
     )
     return redirect_to(url_for("admin.users"))

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, InvitationToken, Role, User
-from portal.admin.importing import apply_import, preview_import
+from portal.accounts.services import NO_ADMIN_LEFT, OWN_ROLE
+from portal.admin import importing
+from portal.admin.importing import (
+    apply_import,
+    decode_upload,
+    pack_upload,
+    preview_import,
+    unpack_upload,
+)
 from portal.audit import AuditEntry
 from portal.db import Database
 from portal.errors import Conflict, DomainError
@@ -42,8 +50,10 @@ CLEAN = HEADER + (
 )
 
 
-def problems_by_line(session: Session, text: str) -> dict[int, list[str]]:
-    preview = preview_import(session, text)
+def problems_by_line(
+    session: Session, text: str, actor: User | None = None
+) -> dict[int, list[str]]:
+    preview = preview_import(session, text, actor)
     return {row.line: row.problems for row in preview.rows if row.problems}
 
 
@@ -227,3 +237,177 @@ def test_two_simultaneous_imports_never_duplicate_nor_crash(
     assert len(outcomes) == 2 and "imported" in outcomes
     assert count(db, User) == 3
     assert count(db, OutboxMessage) == 3
+
+
+CYRILLIC_A = "\u0430"
+
+
+def test_addresses_are_stored_in_nfkc_form(db: Session) -> None:
+    text = HEADER + "\uff52\uff49\uff54\uff41@Example.com,Rita,,,,\n"
+    apply_import(db, None, text, base_url="http://portal.test", invitation_days=7)
+    assert db.scalars(select(User.email)).one() == "rita@example.com"
+
+
+def test_look_alikes_of_people_in_the_portal_or_in_the_file_are_refused(
+    db: Session, make_user: UserFactory
+) -> None:
+    make_user("all@example.com")
+    text = HEADER + (
+        "al1@example.com,Al One,,,,\n"  # 2: like someone in the portal
+        "all@example.com,All,,,,\n"  # 3: that person, updated
+        "rnike@example.com,Mike One,,,,\n"  # 4
+        "mike@example.com,Mike Two,,,,\n"  # 5: like line 4
+        f"m{CYRILLIC_A}ria@example.com,Maria,,,,\n"  # 6: Latin and Cyrillic
+    )
+    problems = problems_by_line(db, text)
+    assert problems[2] == [
+        "al1@example.com looks too much like all@example.com, the address of someone already "
+        "in the portal."
+    ]
+    assert problems[5] == ["mike@example.com looks too much like rnike@example.com on line 4."]
+    assert problems[6] == [
+        f"“m{CYRILLIC_A}ria” mixes Cyrillic and Latin letters, so it can look like another "
+        "address. Type it in one script."
+    ]
+    assert set(problems) == {2, 5, 6}
+
+
+def test_a_control_character_in_a_cell_is_reported(db: Session) -> None:
+    text = HEADER + "tab@example.com,Tab\x0bby,,,,\n"
+    assert problems_by_line(db, text) == {2: ["The name has a control character (U+000B)."]}
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("email,name\n\xe9".encode("latin-1"), "The file is not UTF-8 text."),
+        (HEADER.encode("utf-16"), "The file is saved as UTF-16 text."),
+        (HEADER.encode("utf-16-le"), "The file is not a text file: it contains NUL bytes."),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "The file is not UTF-8 text."),
+        (b"email,name\x00,title\n", "The file is not a text file: it contains NUL bytes."),
+    ],
+    ids=["latin-1", "utf-16 with bom", "utf-16 without bom", "binary", "nul byte"],
+)
+def test_a_file_that_is_not_utf8_text_is_refused_with_a_reason(raw: bytes, message: str) -> None:
+    with pytest.raises(DomainError) as caught:
+        decode_upload(raw)
+    assert caught.value.field == "file"
+    assert caught.value.message.startswith(message)
+    assert "Save it as “CSV UTF-8”" in caught.value.message
+
+
+def test_utf8_with_or_without_bom_is_read() -> None:
+    assert decode_upload(("\ufeff" + HEADER).encode()) == HEADER
+    assert decode_upload(HEADER.encode()) == HEADER
+
+
+def test_a_field_over_the_csv_limit_is_a_file_problem(db: Session) -> None:
+    text = HEADER + "ok@example.com,Ok,,,,\n" + "big@example.com," + "x" * 200_000 + ",,,,\n"
+    preview = preview_import(db, text)
+    assert not preview.is_clean
+    assert preview.file_problems == [
+        "Line 3: a field is longer than 131,072 characters, so the file was not read past it."
+    ]
+
+
+def test_a_file_with_too_many_rows_is_refused(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    text = HEADER + "".join(f"p{n}@example.com,P {n},,,,\n" for n in range(5))
+    assert preview_import(db, text).file_problems == [
+        "The file has more than 3 people; split it up."
+    ]
+
+
+def test_the_importing_admin_cannot_change_their_own_role(
+    db: Session, admin: User, make_user: UserFactory
+) -> None:
+    make_user("second.admin@example.com", role=Role.ADMIN)
+    demoting_myself = HEADER + "admin@example.com,Avery Admin,,,,manager\n"
+    assert problems_by_line(db, demoting_myself, admin) == {2: [OWN_ROLE]}
+    keeping_my_role = HEADER + "admin@example.com,Avery Admin,Boss,,,admin\n"
+    assert preview_import(db, keeping_my_role, admin).is_clean
+
+
+def test_a_file_that_leaves_no_active_admin_is_refused(db: Session, admin: User) -> None:
+    text = HEADER + "admin@example.com,Avery Admin,,,,employee\n"
+    preview = preview_import(db, text)  # the command line: no importing admin
+    assert preview.file_problems == [NO_ADMIN_LEFT]
+    with pytest.raises(DomainError, match="nothing was imported"):
+        apply_import(db, None, text, base_url="http://portal.test", invitation_days=7)
+    handover = text + "heir@example.com,Heir,,,,admin\n"
+    assert preview_import(db, handover).is_clean
+
+
+def test_each_role_change_is_audited_with_who_from_and_to(
+    db: Session, admin: User, make_user: UserFactory
+) -> None:
+    make_user("rising@example.com")
+    make_user("same@example.com")
+    text = HEADER + (
+        "rising@example.com,Rising,,,,manager\n"
+        "same@example.com,Same,,,,\n"
+        "newboss@example.com,New Boss,,,,admin\n"
+        "newbie@example.com,Newbie,,,,\n"
+    )
+    apply_import(db, admin, text, base_url="http://portal.test", invitation_days=7)
+    audits = db.execute(
+        select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.target, AuditEntry.detail)
+        .where(AuditEntry.action != "org_chart_imported")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [tuple(row) for row in audits] == [
+        (
+            "user_updated",
+            admin.id,
+            "rising@example.com",
+            "role employee → manager (org-chart import)",
+        ),
+        ("user_created", admin.id, "newboss@example.com", "role none → admin (org-chart import)"),
+    ]
+
+
+def test_the_preview_counts_new_changed_and_unchanged_and_says_what_changes(
+    db: Session, make_user: UserFactory
+) -> None:
+    make_user("same@example.com", name="Same Person", department="Claims")
+    make_user("moved@example.com", name="Moved Person", department="Claims")
+    text = HEADER + (
+        "same@example.com,Same Person,Representative,Claims,,\n"
+        "moved@example.com,Moved Person,Representative,Billing,,manager\n"
+        "new@example.com,New Person,,,,\n"
+    )
+    preview = preview_import(db, text)
+    assert (preview.count("create"), preview.changed_count, preview.unchanged_count) == (1, 1, 1)
+    moved = preview.rows[1]
+    assert moved.changes == ["department: Claims → Billing", "role: employee → manager"]
+    assert [row.email for row in preview.first_changes()] == [
+        "moved@example.com",
+        "new@example.com",
+    ]
+
+
+def test_the_preview_lists_only_the_first_hundred_problems(db: Session) -> None:
+    text = HEADER + "".join(f"p{n}@example.com,,,,,\n" for n in range(250))
+    preview = preview_import(db, text)
+    assert preview.problem_count == 250
+    shown = preview.first_problems()
+    assert len(shown) == 100
+    assert (shown[0].line, shown[0].email, shown[0].message) == (
+        2,
+        "p0@example.com",
+        "Name is missing.",
+    )
+
+
+def test_a_packed_upload_comes_back_whole_and_a_damaged_one_is_refused() -> None:
+    assert unpack_upload(pack_upload(CLEAN), 10_000) == CLEAN
+    for damaged in ("not base64 at all!", pack_upload(CLEAN)[:-8], "é", ""):
+        with pytest.raises(DomainError, match="could not be read"):
+            unpack_upload(damaged, 10_000)
+
+
+def test_a_packed_upload_cannot_inflate_past_the_upload_limit() -> None:
+    bomb = pack_upload("x" * 1_000_000)
+    assert len(bomb) < 5_000
+    with pytest.raises(DomainError, match="could not be read"):
+        unpack_upload(bomb, 100_000)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Role, User
 from portal.audit import AuditEntry
 from portal.mail import OutboxMessage
-from tests.admin.test_importing import CLEAN, MISTAKES
+from tests.admin.test_importing import CLEAN, HEADER, MISTAKES
 from tests.conftest import UserFactory
 
 SignIn = Callable[[User], FlaskClient]
@@ -225,7 +225,7 @@ def test_import_with_mistakes_shows_each_line_and_offers_no_confirm(
 
 def test_import_preview_then_confirm(admin_client: FlaskClient, db: Session) -> None:
     body = upload(admin_client, CLEAN).get_data(as_text=True)
-    assert "3 new, 0 to update. Nothing has changed yet." in body
+    assert "3 people: 3 new, 0 changed, 0 unchanged. Nothing has changed yet." in body
     assert count(db, User) == 1
     content = re.search(r'name="content" type="hidden" value="([^"]*)"', body)
     assert content, body
@@ -276,3 +276,124 @@ def test_htmx_save_redirects_with_hx_redirect(admin_client: FlaskClient, employe
         f"/admin/users/{employee.id}/deactivate", headers={"HX-Request": "true"}
     )
     assert response.headers["HX-Redirect"] == "/admin/users"
+
+
+def upload_bytes(client: FlaskClient, raw: bytes, name: str = "people.csv"):
+    return client.post(
+        "/admin/users/import",
+        data={"file": (io.BytesIO(raw), name)},
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (HEADER.encode("utf-16"), "The file is saved as UTF-16 text."),
+        (HEADER.encode("utf-16-le"), "The file is not a text file: it contains NUL bytes."),
+        (bytes(range(256)), "The file is not UTF-8 text."),
+    ],
+    ids=["utf-16", "utf-16 without bom", "binary"],
+)
+def test_a_file_that_is_not_text_gets_a_message_beside_the_field(
+    admin_client: FlaskClient, raw: bytes, message: str
+) -> None:
+    response = upload_bytes(admin_client, raw)
+    assert response.status_code == 200
+    assert f'id="file-error">{message}' in response.get_data(as_text=True)
+
+
+def test_a_field_over_the_csv_limit_is_shown_on_the_import_page(
+    admin_client: FlaskClient,
+) -> None:
+    body = upload(admin_client, HEADER + "a@example.com," + "x" * 200_000 + ",,,,\n").get_data(
+        as_text=True
+    )
+    assert "Line 2: a field is longer than 131,072 characters" in body
+    assert "Import these people" not in body
+
+
+def test_a_file_over_the_size_limit_is_refused_on_the_import_page(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    saved = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    try:
+        response = upload(admin_client, HEADER + "x" * (1024 * 1024 + 1))
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = saved
+    assert response.status_code == 413
+    body = response.get_data(as_text=True)
+    assert 'id="file-error">The file is larger than 1 MB. Split it into smaller files.' in body
+    assert "Preview import" in body
+
+
+def test_a_large_file_is_summarised_with_the_first_hundred_problems(
+    admin_client: FlaskClient, db: Session
+) -> None:
+    rows = [
+        f"person{n}@example.com,Person {n},Agent,Claims,ghost@example.com,\n" for n in range(50_000)
+    ]
+    response = upload(admin_client, HEADER + "".join(rows))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert len(body) < 100_000
+    assert "The file has 50,000 problem(s)." in body
+    assert "The first 100 problems" in body and "…and 49,900 more." in body
+    assert "person99@example.com" in body and "person100@example.com" not in body
+    assert "50,000 people: 50,000 new, 0 changed, 0 unchanged." in body
+    assert count(db, User) == 1
+
+
+def test_a_clean_large_file_is_previewed_briefly_and_confirmed_whole(
+    admin_client: FlaskClient, db: Session
+) -> None:
+    rows = [f"person{n}@example.com,Person {n},Agent,Claims,,\n" for n in range(1_500)]
+    text = HEADER + "".join(rows)
+    body = upload(admin_client, text).get_data(as_text=True)
+    assert "The first 50 of 1,500 changes" in body
+    assert len(body) < len(text) / 2
+    content = re.search(r'name="content" type="hidden" value="([^"]*)"', body)
+    assert content, body
+    response = admin_client.post(
+        "/admin/users/import/confirm", data={"content": html.unescape(content.group(1))}
+    )
+    assert response.status_code == 303
+    assert count(db, User) == 1_501
+
+
+def test_a_damaged_confirmation_applies_nothing(admin_client: FlaskClient, db: Session) -> None:
+    response = admin_client.post("/admin/users/import/confirm", data={"content": "garbage!"})
+    assert response.status_code == 422
+    assert "This import could not be read. Upload the file again." in response.get_data(
+        as_text=True
+    )
+    assert count(db, User) == 1
+
+
+def test_the_import_cannot_change_the_importing_admins_own_role(
+    admin_client: FlaskClient, db: Session, admin: User
+) -> None:
+    body = upload(admin_client, HEADER + "admin@example.com,Avery Admin,,,,employee\n").get_data(
+        as_text=True
+    )
+    assert "You cannot change your own role; ask another admin." in body
+    assert "Import these people" not in body
+    assert find(db, admin.email).role is Role.ADMIN
+
+
+def test_the_user_form_refuses_a_look_alike_address_beside_the_field(
+    admin_client: FlaskClient, employee: User, make_user: UserFactory
+) -> None:
+    response = admin_client.post("/admin/users/new", data=person_form(email="emp1oyee@example.com"))
+    assert (
+        'id="email-error">emp1oyee@example.com looks too much like employee@example.com'
+        in response.get_data(as_text=True)
+    )
+    other = make_user("other@example.com")
+    response = admin_client.post(
+        f"/admin/users/{other.id}/edit",
+        data=person_form(email="\u0435mployee@example.com", display_name="Other"),
+    )
+    body = response.get_data(as_text=True)
+    assert 'id="email-error">' in body and "mixes Cyrillic and Latin letters" in body

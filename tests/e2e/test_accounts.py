@@ -1,8 +1,11 @@
 import re
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
 
+from portal.demo import DEMO_PASSWORD
 from tests.e2e.conftest import AccessibilityCheck, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]
@@ -60,3 +63,58 @@ def test_keyboard_user_can_skip_to_main_content(page: Page) -> None:
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+@pytest.fixture
+def strict_sign_in_limits(app: Flask) -> Iterator[None]:
+    saved = app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per 15 minutes"
+    yield
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = saved
+
+
+def try_to_sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.usefixtures("strict_sign_in_limits")
+def test_a_stranger_cannot_lock_a_colleague_out_of_their_own_browser(
+    page: Page, browser: Browser, base_url: str, assert_accessible: AccessibilityCheck
+) -> None:
+    sign_in(page, "colleague@example.com")
+    page.get_by_role("button", name="Sign out").click()
+    stranger = browser.new_context(base_url=base_url).new_page()
+    for _ in range(3):
+        try_to_sign_in(stranger, "colleague@example.com", "a guess")
+    try_to_sign_in(stranger, "colleague@example.com", DEMO_PASSWORD)
+    expect(stranger.get_by_role("alert")).to_contain_text("Too many failed sign-ins")
+    assert_accessible(stranger)
+    stranger.context.close()
+    sign_in(page, "colleague@example.com")
+
+
+def test_the_import_preview_summarises_problems(
+    page: Page, assert_accessible: AccessibilityCheck
+) -> None:
+    sign_in(page, "admin@example.com")
+    page.goto("/admin/users/import")
+    rows = "".join(f"p{n}@example.com,P {n},,,ghost@example.com,\n" for n in range(150))
+    page.get_by_label("Org chart CSV file").set_input_files(
+        files=[
+            {
+                "name": "org.csv",
+                "mimeType": "text/csv",
+                "buffer": ("email,name,title,department,manager_email,role\n" + rows).encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Preview import").click()
+    expect(page.get_by_role("alert")).to_contain_text("The file has 150 problem(s).")
+    expect(page.get_by_role("heading", name="The first 100 problems")).to_be_visible()
+    expect(
+        page.get_by_role("list", name="The first 100 problems").get_by_role("listitem")
+    ).to_have_count(100)
+    assert_accessible(page)
