@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
-from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -64,7 +63,7 @@ def render_error(status: int, message: str) -> tuple[str, int, dict[str, str]]:
     return body, status, headers
 
 
-def roll_back_and_audit(action: str = "permission_denied") -> None:
+def roll_back_and_audit_denial() -> None:
     """Discard the request's work and record the refusal in a transaction of its own.
 
     A GET's read transaction must not be upgraded to a write: SQLite refuses that, instead of
@@ -74,14 +73,19 @@ def roll_back_and_audit(action: str = "permission_denied") -> None:
     roll_back_request()
     with get_database().session_scope() as session:
         session.info["ip"] = request.remote_addr
-        record_audit(session, action, actor_id=actor_id, target=f"{request.method} {request.path}")
+        record_audit(
+            session,
+            "permission_denied",
+            actor_id=actor_id,
+            target=f"{request.method} {request.path}",
+        )
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         if error.status_code == 403:
-            roll_back_and_audit()
+            roll_back_and_audit_denial()
         else:
             roll_back_request()
         return render_error(error.status_code, error.message)
@@ -91,15 +95,9 @@ def register_error_handlers(app: Flask) -> None:
         roll_back_request()
         return render_error(400, "This form has expired. Reload the page and try again.")
 
-    @app.errorhandler(RateLimitExceeded)
-    def rate_limited(_error: RateLimitExceeded):
-        # A throttled sign-in is a refused one: the audit log must show the attack.
-        roll_back_and_audit("rate_limited")
-        return render_error(429, "Too many attempts. Wait a few minutes and try again.")
-
     @app.errorhandler(403)
     def forbidden(_error: HTTPException):
-        roll_back_and_audit()
+        roll_back_and_audit_denial()
         return render_error(403, "You do not have access to this page.")
 
     @app.errorhandler(HTTPException)
