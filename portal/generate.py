@@ -63,6 +63,7 @@ from portal.recognition.models import (
     Trait,
     award_committee_members,
 )
+from portal.recognition.routing import COMMITTEE, PATH_LEVELS
 
 CHUNK = 5000
 TEAM_SIZE = 8
@@ -692,22 +693,31 @@ def approval_levels(
     committee: list[int],
     admins: list[int],
 ) -> list[list[int]]:
-    """The same levels as recognition.routing.route_nomination, from the in-memory tree."""
+    """The same levels as recognition.routing.route_nomination, from the in-memory tree.
+
+    Each level's first approver decides it here, so later levels leave them out as
+    decide_nomination does; empty when a level would have nobody (nominating is refused).
+    """
     nominator, nominee = pair
-    excluded = {nominator, nominee}
+    taken = {nominator, nominee}
     chain = []
     manager_id = org.people[nominee - 1].manager_id
     while manager_id is not None:
         chain.append(manager_id)
         manager_id = org.people[manager_id - 1].manager_id
-    candidates = [manager for manager in chain if manager not in excluded]
-    fallback = [admin for admin in admins if admin not in excluded]
-    levels = [[candidates[0]] if candidates else fallback]
-    if award.path is ApprovalPath.MANAGER_THEN_SKIP and len(candidates) > 1:
-        levels.append([candidates[1]])
-    elif award.path is ApprovalPath.COMMITTEE:
-        levels.append([member for member in committee if member not in excluded] or fallback)
-    return [level for level in levels if level]
+    above = 0
+    levels = []
+    for kind in PATH_LEVELS[award.path]:
+        level = [member for member in committee if member not in taken] if kind == COMMITTEE else []
+        free = [index for index in range(above, len(chain)) if chain[index] not in taken]
+        if not level and free:
+            level, above = [chain[free[0]]], free[0] + 1
+        level = level or [admin for admin in admins if admin not in taken]
+        if not level:
+            return []
+        taken.add(level[0])
+        levels.append(level)
+    return levels
 
 
 def pick_nomination_pair(rng: random.Random, org: Organisation, by_department: dict) -> tuple:

@@ -137,7 +137,9 @@ def world(db: Session, admin: User, make_user: UserFactory) -> World:
     submit(colleague, employee, spot, "Returned the favour.")  # flagged: reciprocal
     for_committee = submit(outsider, colleague, committee, "Waiting for the committee.")
     decide_nomination(db, manager, for_committee, Decision.APPROVE, version=1, base_url=BASE)
-    submit(admin, employee, committee, "Sent by the admin.")
+    # Not the committee award: with both its members parties and no admin left, nobody could
+    # decide its committee step, and nominating is refused rather than the step skipped.
+    submit(admin, employee, spot, "Sent by the admin.")
     submit(manager, outsider, spot, "Sent by the manager.")
     people = {"employee": employee, "manager": manager, "admin": admin}
     for role, person in people.items():

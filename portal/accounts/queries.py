@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department, Role, User
 from portal.pagination import Page, decode_cursor, page_from_rows
 
 
@@ -19,6 +19,27 @@ def manager_chain_ids(session: Session, user_id: int) -> set[int]:
         select(upper.id, upper.manager_id).join(chain, upper.id == chain.c.manager_id)
     )
     return set(session.scalars(select(chain.c.id)))
+
+
+def managers_above(session: Session, user_id: int) -> list[tuple[int, bool, Role]]:
+    """(id, active, role) of everyone above a person, nearest first, in one recursive query."""
+    chain = (
+        select(User.manager_id.label("id"), literal(1).label("depth"))
+        .where(User.id == user_id, User.manager_id.is_not(None))
+        .cte(recursive=True)
+    )
+    upper = aliased(User)
+    chain = chain.union_all(
+        select(upper.manager_id, chain.c.depth + 1).where(
+            upper.id == chain.c.id, upper.manager_id.is_not(None), chain.c.depth < 50
+        )
+    )
+    rows = session.execute(
+        select(User.id, User.active, User.role)
+        .join(chain, User.id == chain.c.id)
+        .order_by(chain.c.depth)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def report_ids(session: Session, manager_id: int) -> set[int]:

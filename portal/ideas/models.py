@@ -153,6 +153,11 @@ class Idea(Base):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
+    # Set when every manager of the department wrote the idea: the nearest manager above its
+    # author who did not write it reviews it too (see services.route_review).
+    routed_reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
     # NO ACTION (checked at the end of the statement) so one DELETE can remove both ideas.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department, Role, User
 from portal.db import utcnow
 from portal.ideas.models import (
     VOTABLE_STATUSES,
@@ -43,7 +43,7 @@ from portal.ideas.models import (
     Vote,
 )
 from portal.ideas.search import match_condition, matches_search, search_terms, walks_sort_order
-from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, can_review
+from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, reviews_by_role
 from portal.pagination import (
     Page,
     decode_cursor,
@@ -168,13 +168,16 @@ class IdeaPage:
     own: bool
     editable: bool
     next_statuses: list[IdeaStatus]
+    # A reviewer by role who wrote the idea, so someone else reviews it.
+    recused: bool
+    routed_reviewer: User | None
 
 
 def get_idea_page(
     session: Session, viewer: User, idea_id: int, comments_cursor: str | None = None
 ) -> IdeaPage | None:
     """An idea with everything its page shows (one page of comments), in five statements."""
-    author, owner, original = aliased(User), aliased(User), aliased(Idea)
+    author, owner, routed, original = aliased(User), aliased(User), aliased(User), aliased(Idea)
     row = session.execute(
         select(
             Idea,
@@ -186,10 +189,12 @@ def get_idea_page(
             _voted(Idea.id, viewer.id),
             exists().where(Follow.idea_id == Idea.id, Follow.user_id == viewer.id),
             Campaign,
+            routed,
         )
         .join(author, Idea.author_id == author.id)
         .outerjoin(Campaign, Idea.campaign_id == Campaign.id)
         .outerjoin(owner, Idea.owner_id == owner.id)
+        .outerjoin(routed, Idea.routed_reviewer_id == routed.id)
         .outerjoin(Category, Idea.category_id == Category.id)
         .outerjoin(Department, Idea.department_id == Department.id)
         .outerjoin(original, Idea.duplicate_of_id == original.id)
@@ -223,7 +228,8 @@ def get_idea_page(
     impacts = list(
         session.scalars(select(Impact).where(Impact.idea_id == idea_id).order_by(Impact.id))
     )
-    reviewer = idea.status is not IdeaStatus.DRAFT and can_review(viewer, idea)
+    own = idea.author_id == viewer.id or any(person.id == viewer.id for person in co_authors)
+    reviews = idea.status is not IdeaStatus.DRAFT and reviews_by_role(viewer, idea)
     next_statuses = [status for status in REVIEW_STATUSES if status in TRANSITIONS[idea.status]]
     return IdeaPage(
         idea,
@@ -233,10 +239,12 @@ def get_idea_page(
         impacts,
         voted=row[6],
         following=row[7],
-        reviewer=reviewer,
-        own=idea.author_id == viewer.id or any(person.id == viewer.id for person in co_authors),
+        reviewer=reviews and not own,
+        own=own,
         editable=idea.author_id == viewer.id and idea.status in EDITABLE_STATUSES,
         next_statuses=next_statuses,
+        recused=reviews and own,
+        routed_reviewer=row[9],
     )
 
 
@@ -298,10 +306,15 @@ def list_idea_comments(
     session: Session, viewer: User, idea_id: int, cursor: str | None
 ) -> CommentThread | None:
     """One page of an idea's comments (for htmx "Earlier comments"), in two statements."""
-    idea = session.get(Idea, idea_id)
-    if idea is None or (idea.status is IdeaStatus.DRAFT and idea.author_id != viewer.id):
+    row = session.execute(
+        select(Idea, _mine(Idea.author_id, Idea.id, viewer.id)).where(Idea.id == idea_id)
+    ).first()
+    if row is None:
         return None
-    reviewer = idea.status is not IdeaStatus.DRAFT and can_review(viewer, idea)
+    idea, own = row
+    if idea.status is IdeaStatus.DRAFT and idea.author_id != viewer.id:
+        return None
+    reviewer = idea.status is not IdeaStatus.DRAFT and reviews_by_role(viewer, idea) and not own
     return CommentThread(idea, _comment_page(session, idea_id, cursor), reviewer)
 
 
@@ -326,21 +339,29 @@ class QueueItem:
     department: str | None
     waiting: timedelta
     overdue: bool
+    # Why it is in this queue when its author could have reviewed it: nobody reviews their own.
+    routed: str | None = None
 
 
 QUEUE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
 
 
 def _queue_walk(status: IdeaStatus, reviewer: User, key: tuple[datetime, int] | None, limit: int):
-    """The next ideas of one status in queue order: an ordered walk of (status, submitted_at)."""
+    """The next ideas of one status in queue order: an ordered walk of (status, submitted_at).
+
+    Everyone's own ideas are left out: nobody reviews what they wrote.
+    """
     query = (
         select(Idea.id)
-        .where(Idea.status == status)
+        .where(Idea.status == status, ~_mine(Idea.author_id, Idea.id, reviewer.id))
         .order_by(Idea.submitted_at, Idea.id)
         .limit(limit)
     )
     if not reviewer.is_admin:
-        query = query.where(Idea.department_id == reviewer.department_id)
+        mine = Idea.routed_reviewer_id == reviewer.id
+        if reviewer.department_id is not None:
+            mine = or_(Idea.department_id == reviewer.department_id, mine)
+        query = query.where(mine)
     if key is not None:
         submitted_at, idea_id = key
         after = tuple_(Idea.submitted_at, Idea.id) > tuple_(
@@ -348,6 +369,38 @@ def _queue_walk(status: IdeaStatus, reviewer: User, key: tuple[datetime, int] | 
         )
         query = query.where(after)
     return select(query.subquery().c.id)
+
+
+def _written_by_a_reviewer() -> ColumnElement[bool]:
+    """Whether the idea's author or a co-author reviews it by role (an admin, or a manager of
+    its department), so it went to another reviewer."""
+    writer = aliased(User)
+    return exists().where(
+        writer.active.is_(True),
+        or_(
+            writer.id == Idea.author_id,
+            writer.id.in_(
+                select(co_authors_table.c.user_id).where(co_authors_table.c.idea_id == Idea.id)
+            ),
+        ),
+        or_(
+            writer.role == Role.ADMIN,
+            and_(writer.role == Role.MANAGER, writer.department_id == Idea.department_id),
+        ),
+    )
+
+
+def _routed_note(
+    viewer: User, idea: Idea, routed_name: str | None, department: str | None, by_reviewer: bool
+) -> str | None:
+    where = department or "its department"
+    if idea.routed_reviewer_id == viewer.id:
+        return f"Routed to you, the manager above: every manager of {where} wrote it."
+    if routed_name is not None:
+        return f"Routed to {routed_name}, the manager above: every manager of {where} wrote it."
+    if by_reviewer:
+        return "Routed to you: one of its reviewers wrote it, and nobody reviews their own idea."
+    return None
 
 
 def list_review_queue(
@@ -366,10 +419,13 @@ def list_review_queue(
     key = decode_timestamp_cursor(cursor)
     walks = [_queue_walk(status, reviewer, key, limit + 1) for status in QUEUE_STATUSES]
     page_ids = union_all(*walks).subquery()
+    routed = aliased(User)
     query = (
-        select(Idea, User.display_name, Department.name)
+        select(Idea, User.display_name, Department.name, routed.display_name)
+        .add_columns(_written_by_a_reviewer())
         .join(User, Idea.author_id == User.id)
         .outerjoin(Department, Idea.department_id == Department.id)
+        .outerjoin(routed, Idea.routed_reviewer_id == routed.id)
         .where(Idea.id.in_(select(page_ids.c.id)))
         .order_by(Idea.submitted_at, Idea.id)
         .limit(limit + 1)
@@ -377,10 +433,11 @@ def list_review_queue(
     now = utcnow()
     target = timedelta(days=target_days)
     items = []
-    for idea, author, department in session.execute(query):
+    for idea, author, department, routed_name, by_reviewer in session.execute(query):
         waiting = now - idea.submitted_at
         overdue = idea.first_response_at is None and waiting > target
-        items.append(QueueItem(idea, author, department, waiting, overdue))
+        note = _routed_note(reviewer, idea, routed_name, department, by_reviewer)
+        items.append(QueueItem(idea, author, department, waiting, overdue, note))
     return page_from_rows(items, limit, lambda item: (item.idea.submitted_at, item.idea.id))
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department, Role, User
+from portal.accounts.queries import managers_above
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
@@ -172,6 +173,7 @@ def _apply_input(session: Session, idea: Idea, author: User, data: IdeaInput) ->
     if idea.status is not IdeaStatus.DRAFT:
         _follow_all(session, idea.id, [user.id for user in co_authors])
         _drop_own_votes(session, idea, [user.id for user in co_authors])
+        route_review(session, idea)
 
 
 def _drop_own_votes(session: Session, idea: Idea, co_author_ids: list[int]) -> None:
@@ -206,6 +208,7 @@ def _submit(session: Session, actor: User, idea: Idea) -> None:
         select(IdeaCoAuthor.user_id).where(IdeaCoAuthor.idea_id == idea.id)
     )
     _follow_all(session, idea.id, [actor.id, *co_author_ids])
+    route_review(session, idea)
     session.flush()
 
 
@@ -349,14 +352,68 @@ def _follower_ids(session: Session, idea_id: int) -> list[int]:
 # ---------------------------------------------------------------- who reviews
 
 
-def can_review(user: User, idea: Idea) -> bool:
-    """Managers of the idea's department and admins review it."""
+def reviews_by_role(user: User, idea: Idea) -> bool:
+    """Admins, managers of the idea's department and the manager it was routed to review it;
+    can_review then leaves out whoever wrote it."""
     if user.is_admin:
         return True
-    return (
-        user.is_manager
-        and idea.department_id is not None
-        and (user.department_id == idea.department_id)
+    return user.is_manager and (
+        (idea.department_id is not None and user.department_id == idea.department_id)
+        or idea.routed_reviewer_id == user.id
+    )
+
+
+def author_ids(session: Session, idea: Idea) -> set[int]:
+    """The author and the co-authors: nobody reviews their own idea."""
+    co_authors = session.scalars(
+        select(IdeaCoAuthor.user_id).where(IdeaCoAuthor.idea_id == idea.id)
+    )
+    return {idea.author_id, *co_authors}
+
+
+def can_review(session: Session, user: User, idea: Idea) -> bool:
+    return reviews_by_role(user, idea) and user.id not in author_ids(session, idea)
+
+
+def _check_reviewer(session: Session, actor: User, idea: Idea, doing: str) -> None:
+    if idea.status is IdeaStatus.DRAFT or not reviews_by_role(actor, idea):
+        raise Forbidden(f"Only the idea's reviewers can {doing}.")
+    if actor.id in author_ids(session, idea):
+        wrote = "wrote" if actor.id == idea.author_id else "co-wrote"
+        raise Forbidden(
+            f"You {wrote} this idea, so you cannot {doing}: another manager of its "
+            "department, the manager above its author or an admin reviews it."
+        )
+
+
+def route_review(session: Session, idea: Idea) -> None:
+    """When every manager of the idea's department wrote it, route it up.
+
+    It goes to the nearest active manager above its author who did not write it, in any
+    department; without one, the admins who did not write it review it (as they may any idea).
+    """
+    idea.routed_reviewer_id = None
+    if idea.department_id is None:
+        return
+    managers = set(
+        session.scalars(
+            select(User.id).where(
+                User.department_id == idea.department_id,
+                User.active.is_(True),
+                User.role.in_([Role.MANAGER, Role.ADMIN]),
+            )
+        )
+    )
+    authors = author_ids(session, idea)
+    if not managers or managers - authors:
+        return
+    idea.routed_reviewer_id = next(
+        (
+            person_id
+            for person_id, active, role in managers_above(session, idea.author_id)
+            if active and role.rank >= Role.MANAGER.rank and person_id not in authors
+        ),
+        None,
     )
 
 
@@ -446,8 +503,7 @@ def mark_official_response(
     idea = _get_idea(session, comment.idea_id, for_update=True)
     # Read again under the idea's lock: a concurrent click may have marked it already.
     session.refresh(comment)
-    if not can_review(actor, idea):
-        raise Forbidden("Only the idea's reviewers can mark an official response.")
+    _check_reviewer(session, actor, idea, "mark an official response")
     if comment.official:
         return comment
     comment.official = True
@@ -516,6 +572,8 @@ def _merge_into_original(session: Session, idea: Idea, original_id: int | None) 
         _insert_ignoring_duplicates(
             session, IdeaCoAuthor, [{"idea_id": original.id, "user_id": idea.author_id}]
         )
+        route_review(session, original)
+        session.flush()
     idea.duplicate_of_id = original.id
     session.expire(original)
     session.expire(idea, ["vote_count", "hot_score"])
@@ -564,8 +622,7 @@ def transition_idea(
 ) -> IdeaEvent:
     """The one way an idea changes status: checks the table, records an event, tells people."""
     idea = _get_idea(session, idea_id, for_update=True)
-    if idea.status is IdeaStatus.DRAFT or not can_review(actor, idea):
-        raise Forbidden("Only the idea's reviewers can change its status.")
+    _check_reviewer(session, actor, idea, "change its status")
     _check_transition(idea, change)
     if change.to_status is IdeaStatus.DUPLICATE:
         _merge_into_original(session, idea, change.duplicate_of_id)

@@ -103,7 +103,10 @@ def award_active(award_id: int):
 @admin_required
 def integrity_flags():
     page = queries.list_open_flags(
-        db_session(), cursor=request.args.get("after"), limit=current_app.config["PAGE_SIZE"]
+        db_session(),
+        current_user.id,
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
     )
     return render("recognition/admin/flags.html", page=page, form=FlagResolutionForm())
 

@@ -73,6 +73,16 @@ LIVE_STATUSES = (
 _LIVE_SQL = "status IN ('pending', 'flagged', 'returned', 'approved')"
 
 
+class StepRoute(enum.StrEnum):
+    """Why a level's approvers are who they are; anything but the first two means the step
+    went up because the people it would have gone to are part of the nomination."""
+
+    REPORTING_LINE = "reporting_line"
+    COMMITTEE = "committee"
+    MANAGER_ABOVE = "manager_above"
+    ADMINS = "admins"
+
+
 class FlagKind(enum.StrEnum):
     RECIPROCAL = "reciprocal"
     RING = "ring"
@@ -200,6 +210,9 @@ class ApprovalStep(Base):
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"))
     level: Mapped[int]
     approver_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    route: Mapped[StepRoute] = mapped_column(
+        enum_by_value(StepRoute, "step_route"), default=StepRoute.REPORTING_LINE
+    )
 
 
 class NominationEvent(Base):

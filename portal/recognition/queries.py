@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, literal, select, true, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.pagination import Page, decode_cursor, decode_timestamp_cursor, page_from_rows
 from portal.recognition.models import (
     ApprovalStep,
@@ -21,8 +21,10 @@ from portal.recognition.models import (
     NominationStatus,
     NominationTrait,
     RecognitionPreference,
+    StepRoute,
     Trait,
 )
+from portal.recognition.services import LEVEL_APPROVALS, involved_in
 
 
 @dataclass(frozen=True)
@@ -112,17 +114,62 @@ def _cards(session: Session, rows) -> list[NominationCard]:
     ]
 
 
+@dataclass(frozen=True)
+class PendingApproval:
+    """A nomination waiting for the approver, with where it stands on its path."""
+
+    card: NominationCard
+    step: int
+    steps: int
+    route: StepRoute
+    # The award first nominated for, once an earlier step approved it at a lower tier.
+    nominated_award: str | None
+    # (step, approver's name) of each step already approved.
+    approved_by: list[tuple[int, str]]
+
+
+ApprovedSteps = dict[int, list[tuple[int, str]]]
+
+
+def _approved_steps(session: Session, nomination_ids: list[int]) -> ApprovedSteps:
+    approved: ApprovedSteps = defaultdict(list)
+    if not nomination_ids:
+        return approved
+    rows = session.execute(
+        select(NominationEvent.nomination_id, NominationEvent.level, User.display_name)
+        .join(User, NominationEvent.actor_id == User.id)
+        .where(
+            NominationEvent.nomination_id.in_(nomination_ids),
+            NominationEvent.action.in_(LEVEL_APPROVALS),
+        )
+        .order_by(NominationEvent.nomination_id, NominationEvent.level)
+    )
+    for nomination_id, level, name in rows:
+        approved[nomination_id].append((level, name))
+    return approved
+
+
 def list_pending_approvals(
     session: Session, approver_id: int, *, cursor: str | None = None, limit: int = 25
-) -> Page[NominationCard]:
-    """Nominations waiting for this person at their current level, oldest first: two statements."""
+) -> Page[PendingApproval]:
+    """Nominations waiting for this person at their current level, oldest first, with who
+    approved the steps before: three statements."""
     query, *_ = _card_query()
+    nominated = aliased(Award)
+    steps = (
+        select(func.max(ApprovalStep.level))
+        .where(ApprovalStep.nomination_id == Nomination.id)
+        .correlate(Nomination)
+        .scalar_subquery()
+    )
     query = (
-        query.join(
+        query.add_columns(steps, ApprovalStep.route, nominated.name)
+        .join(
             ApprovalStep,
             (ApprovalStep.nomination_id == Nomination.id)
             & (ApprovalStep.level == Nomination.current_level),
         )
+        .join(nominated, Nomination.award_id == nominated.id)
         .where(
             ApprovalStep.approver_id == approver_id,
             Nomination.status == NominationStatus.PENDING,
@@ -133,20 +180,33 @@ def list_pending_approvals(
     key = decode_cursor(cursor, 1, (int,))
     if key is not None:
         query = query.where(Nomination.id > key[0])
-    cards = _cards(session, session.execute(query))
-    return page_from_rows(cards, limit, lambda card: (card.id,))
+    rows = list(session.execute(query))
+    cards = _cards(session, [row[:6] for row in rows])
+    approved = _approved_steps(session, [card.id for card in cards])
+    items = [
+        PendingApproval(
+            card,
+            step=row[0].current_level,
+            steps=row[6],
+            route=row[7],
+            nominated_award=row[8] if row[0].awarded_award_id is not None else None,
+            approved_by=approved.get(card.id, []),
+        )
+        for card, row in zip(cards, rows, strict=True)
+    ]
+    return page_from_rows(items, limit, lambda item: (item.card.id,))
 
 
 @dataclass(frozen=True)
 class ApprovalsPage:
-    page: Page[NominationCard]
+    page: Page[PendingApproval]
     lower_awards: list[Award]
 
 
 def get_approvals_page(
     session: Session, approver_id: int, *, cursor: str | None = None, limit: int = 25
 ) -> ApprovalsPage:
-    """The approvals queue and the awards an approver may choose instead: three statements."""
+    """The approvals queue and the awards an approver may choose instead: four statements."""
     return ApprovalsPage(
         list_pending_approvals(session, approver_id, cursor=cursor, limit=limit),
         list_awards(session, active_only=True),
@@ -279,12 +339,25 @@ class FlagRow:
     reason: str
     created_at: datetime
     card: NominationCard
+    # Admins who are not part of the nomination: only they resolve its flags.
+    resolvers: list[str]
+    viewer_may_resolve: bool
+
+
+def _active_admins(session: Session) -> list[tuple[int, str]]:
+    rows = session.execute(
+        select(User.id, User.display_name)
+        .where(User.role == Role.ADMIN, User.active.is_(True))
+        .order_by(User.display_name, User.id)
+    )
+    return [(admin_id, name) for admin_id, name in rows]
 
 
 def list_open_flags(
-    session: Session, *, cursor: str | None = None, limit: int = 25
+    session: Session, viewer_id: int, *, cursor: str | None = None, limit: int = 25
 ) -> Page[FlagRow]:
-    """Unresolved integrity flags with their nomination, oldest first: two statements."""
+    """Unresolved integrity flags with their nomination and the admins free to resolve them,
+    oldest first: four statements."""
     query, *_ = _card_query()
     query = (
         query.add_columns(
@@ -300,10 +373,15 @@ def list_open_flags(
         query = query.where(IntegrityFlag.id > key[0])
     rows = list(session.execute(query))
     cards = _cards(session, [row[:6] for row in rows])
-    items = [
-        FlagRow(row[6], row[7].value, row[8], row[9], card)
-        for card, row in zip(cards, rows, strict=True)
-    ]
+    involved = involved_in(session, [card.id for card in cards])
+    admins = _active_admins(session)
+    items = []
+    for card, row in zip(cards, rows, strict=True):
+        part = involved.get(card.id, set())
+        resolvers = [name for admin_id, name in admins if admin_id not in part]
+        items.append(
+            FlagRow(row[6], row[7].value, row[8], row[9], card, resolvers, viewer_id not in part)
+        )
     return page_from_rows(items, limit, lambda item: (item.flag_id,))
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -37,7 +37,7 @@ from portal.recognition.models import (
     ReviewCycle,
     Trait,
 )
-from portal.recognition.routing import route_nomination
+from portal.recognition.routing import Level, route_nomination
 
 FLAG_WINDOW = timedelta(days=90)
 # Concentration is only judged once a nominator has sent this many nominations in the window.
@@ -45,6 +45,8 @@ CONCENTRATION_MINIMUM = 5
 APPROVALS_LINK = "/recognition/approvals"
 MINE_LINK = "/recognition/mine"
 FLAGS_LINK = "/admin/integrity-flags"
+# The events of an approver deciding their level (the last one grants the award).
+LEVEL_APPROVALS = ("approved", "approved_level", "approved_held", "approved_lower_tier")
 
 Status = NominationStatus
 TRANSITIONS: dict[NominationStatus, frozenset[NominationStatus]] = {
@@ -335,6 +337,16 @@ def _approvers_at(session: Session, nomination_id: int, level: int) -> list[int]
     )
 
 
+def _add_steps(session: Session, nomination_id: int, levels: Iterable[tuple[int, Level]]) -> None:
+    session.add_all(
+        ApprovalStep(
+            nomination_id=nomination_id, level=number, approver_id=approver_id, route=level.route
+        )
+        for number, level in levels
+        for approver_id in level.approver_ids
+    )
+
+
 def _ask_approvers(session: Session, approver_ids: list[int], base_url: str) -> None:
     notify(
         session,
@@ -357,7 +369,7 @@ def _create_nomination(
     base_url: str,
 ) -> Nomination:
     levels = route_nomination(session, award, actor.id, nominee.id)
-    if not levels:
+    if not all(level.approver_ids for level in levels):
         raise NominationRefused(
             f"Nobody can approve a nomination for {nominee.display_name} yet. Ask an admin.",
             field="colleague",
@@ -381,11 +393,7 @@ def _create_nomination(
     )
     _insert_nomination(session, nomination, _duplicate_message(nominee, award))
     session.add_all(NominationTrait(nomination_id=nomination.id, trait=trait) for trait in traits)
-    session.add_all(
-        ApprovalStep(nomination_id=nomination.id, level=number, approver_id=approver_id)
-        for number, approvers in enumerate(levels, start=1)
-        for approver_id in approvers
-    )
+    _add_steps(session, nomination.id, enumerate(levels, start=1))
     session.add_all(
         IntegrityFlag(nomination_id=nomination.id, kind=kind, reason=reason)
         for kind, reason in concerns
@@ -402,7 +410,7 @@ def _create_nomination(
     )
     session.flush()
     if status is Status.PENDING:
-        _ask_approvers(session, levels[0], base_url)
+        _ask_approvers(session, levels[0].approver_ids, base_url)
     return nomination
 
 
@@ -505,12 +513,128 @@ def _tell_nominator(
     )
 
 
-def _approve(
-    session: Session, actor: User, nomination: Nomination, note: str, base_url: str
+def _current_award(session: Session, nomination: Nomination) -> Award:
+    award = session.get(Award, nomination.awarded_award_id or nomination.award_id)
+    assert award is not None
+    return award
+
+
+def _deciders(session: Session, nomination: Nomination) -> dict[int, int]:
+    """Who approved each level already passed, by level."""
+    rows = session.execute(
+        select(NominationEvent.level, NominationEvent.actor_id).where(
+            NominationEvent.nomination_id == nomination.id,
+            NominationEvent.action.in_(LEVEL_APPROVALS),
+            NominationEvent.level < nomination.current_level,
+        )
+    )
+    return {level: actor_id for level, actor_id in rows if actor_id is not None}
+
+
+def _check_one_level_each(session: Session, actor: User, nomination: Nomination) -> None:
+    for level, decider in sorted(_deciders(session, nomination).items()):
+        if decider == actor.id:
+            raise Forbidden(
+                f"You already decided step {level} of this nomination, and nobody decides two "
+                "steps of one. Another approver decides this step."
+            )
+
+
+def _check_not_a_party(actor: User, nomination: Nomination) -> None:
+    if actor.id == nomination.nominee_id:
+        raise Forbidden("You are the nominee, so you cannot decide this nomination.")
+    if actor.id == nomination.nominator_id:
+        raise Forbidden("You made this nomination, so you cannot decide it.")
+
+
+def _later_levels(session: Session, nomination: Nomination) -> list[Level]:
+    """The levels after the current one, as stored."""
+    rows = session.execute(
+        select(ApprovalStep.level, ApprovalStep.approver_id, ApprovalStep.route)
+        .where(
+            ApprovalStep.nomination_id == nomination.id,
+            ApprovalStep.level > nomination.current_level,
+        )
+        .order_by(ApprovalStep.level, ApprovalStep.approver_id)
+    )
+    levels: dict[int, Level] = {}
+    for level, approver_id, route in rows:
+        levels.setdefault(level, Level([], route)).approver_ids.append(approver_id)
+    return [levels[level] for level in sorted(levels)]
+
+
+def _remaining_levels(
+    session: Session, actor: User, nomination: Nomination, stored: list[Level], lower: Award | None
+) -> list[Level]:
+    """The levels still to come once the actor approves the current one.
+
+    Nobody decides two levels, so the actor leaves the later ones; a level they were alone at
+    goes up as routing would send it. Approving at a lower tier re-routes every later level
+    along the lower award's own path instead. Refuses, before anything is written, when a
+    level would have nobody left.
+    """
+    passed = nomination.current_level
+    decided_by = {*_deciders(session, nomination).values(), actor.id}
+
+    def rerouted(award: Award) -> list[Level]:
+        return route_nomination(
+            session,
+            award,
+            nomination.nominator_id,
+            nomination.nominee_id,
+            passed=passed,
+            decided_by=decided_by,
+        )
+
+    if lower is not None:
+        levels = rerouted(lower)
+    else:
+        levels = []
+        for offset, level in enumerate(stored):
+            free = [approver for approver in level.approver_ids if approver != actor.id]
+            if free:
+                levels.append(Level(free, level.route))
+            else:
+                routed = rerouted(_current_award(session, nomination))
+                levels.append(routed[offset] if offset < len(routed) else Level([], level.route))
+    if not all(level.approver_ids for level in levels):
+        raise DomainError(
+            "Nobody else is free to decide the next step of this nomination: everyone left is "
+            "part of it or decided an earlier step. Ask an admin to add an approver."
+        )
+    return levels
+
+
+def _replace_later_steps(
+    session: Session, nomination_id: int, passed: int, levels: list[Level]
 ) -> None:
-    last_level = _last_level(session, nomination.id)
-    next_level = nomination.current_level + 1
-    if _approver_was_nominated_by_nominee(session, actor.id, nomination.nominee_id):
+    session.execute(
+        delete(ApprovalStep).where(
+            ApprovalStep.nomination_id == nomination_id, ApprovalStep.level > passed
+        )
+    )
+    _add_steps(session, nomination_id, enumerate(levels, start=passed + 1))
+    session.flush()
+
+
+def _approve(
+    session: Session,
+    actor: User,
+    nomination: Nomination,
+    note: str,
+    base_url: str,
+    lower: Award | None = None,
+) -> None:
+    """Approve the current level, perhaps switching to a lower award, and move on.
+
+    A lower award skips nothing: the rest of its own path follows, and the same hold applies.
+    """
+    passed = nomination.current_level
+    stored = _later_levels(session, nomination)
+    remaining = _remaining_levels(session, actor, nomination, stored, lower)
+    changes: dict[str, object] = {} if lower is None else {"awarded_award_id": lower.id}
+    held = _approver_was_nominated_by_nominee(session, actor.id, nomination.nominee_id)
+    if held:
         move_nomination(
             session,
             nomination,
@@ -518,8 +642,27 @@ def _approve(
             Status.FLAGGED,
             "approved_held",
             note,
-            next_level=next_level,
+            next_level=passed + 1,
+            **changes,
         )
+    elif remaining:
+        move_nomination(
+            session,
+            nomination,
+            actor.id,
+            Status.PENDING,
+            "approved_level" if lower is None else "approved_lower_tier",
+            note,
+            next_level=passed + 1,
+            **changes,
+        )
+    else:
+        action = "approved" if lower is None else "approved_lower_tier"
+        _grant_award(session, nomination, actor.id, action, note, base_url, **changes)
+    # Written only now: a second approver who lost the race above has changed nothing.
+    if remaining != stored:
+        _replace_later_steps(session, nomination.id, passed, remaining)
+    if held:
         session.add(
             IntegrityFlag(
                 nomination_id=nomination.id,
@@ -528,33 +671,16 @@ def _approve(
             )
         )
         session.flush()
-        return
-    if nomination.current_level < last_level:
-        move_nomination(
-            session,
-            nomination,
-            actor.id,
-            Status.PENDING,
-            "approved_level",
-            note,
-            next_level=next_level,
-        )
-        _ask_approvers(session, _approvers_at(session, nomination.id, next_level), base_url)
-        return
-    _grant_award(session, nomination, actor.id, "approved", note, base_url)
+    elif remaining:
+        _ask_approvers(session, remaining[0].approver_ids, base_url)
 
 
-def _lower_award_id(session: Session, nomination: Nomination, award_id: int | None) -> int:
-    nominated = session.get(Award, nomination.award_id)
+def _lower_award(session: Session, nomination: Nomination, award_id: int | None) -> Award:
+    current = _current_award(session, nomination)
     lower = session.get(Award, award_id) if award_id else None
-    if (
-        nominated is None
-        or lower is None
-        or not lower.active
-        or lower.tier.rank >= nominated.tier.rank
-    ):
+    if lower is None or not lower.active or lower.tier.rank >= current.tier.rank:
         raise DomainError("Choose an active award of a lower tier.", field="lower_award")
-    return lower.id
+    return lower
 
 
 def _require_reason(reason: str) -> str:
@@ -576,8 +702,10 @@ def decide_nomination(
 ) -> Nomination:
     """An approver of the current level approves, approves at a lower tier, returns or rejects."""
     nomination = _nomination_or_404(session, nomination_id)
+    _check_one_level_each(session, actor, nomination)
     if actor.id not in _approvers_at(session, nomination.id, nomination.current_level):
         raise Forbidden("Only the approvers of this nomination can decide it.")
+    _check_not_a_party(actor, nomination)
     if nomination.version != version or nomination.status is not Status.PENDING:
         raise AlreadyDecided()
     if decision is Decision.REJECT:
@@ -597,16 +725,8 @@ def decide_nomination(
             base_url,
         )
     elif decision is Decision.APPROVE_LOWER:
-        lower_id = _lower_award_id(session, nomination, lower_award_id)
-        _grant_award(
-            session,
-            nomination,
-            actor.id,
-            "approved_lower_tier",
-            reason.strip(),
-            base_url,
-            awarded_award_id=lower_id,
-        )
+        lower = _lower_award(session, nomination, lower_award_id)
+        _approve(session, actor, nomination, reason.strip(), base_url, lower)
     else:
         _approve(session, actor, nomination, reason.strip(), base_url)
     return nomination
@@ -650,6 +770,48 @@ def withdraw_nomination(
 # --- integrity flags ------------------------------------------------------------------------
 
 
+def involved_in(session: Session, nomination_ids: list[int]) -> dict[int, set[int]]:
+    """Who is part of each nomination: nominee, nominator, whoever approved a level, and the
+    approvers of the level it waits at. None of them resolves its integrity flags."""
+    if not nomination_ids:
+        return {}
+    parties = select(Nomination.id, Nomination.nominee_id).where(Nomination.id.in_(nomination_ids))
+    rows = session.execute(
+        union(
+            parties,
+            select(Nomination.id, Nomination.nominator_id).where(Nomination.id.in_(nomination_ids)),
+            select(ApprovalStep.nomination_id, ApprovalStep.approver_id)
+            .join(Nomination, Nomination.id == ApprovalStep.nomination_id)
+            .where(
+                ApprovalStep.nomination_id.in_(nomination_ids),
+                ApprovalStep.level == Nomination.current_level,
+            ),
+            select(NominationEvent.nomination_id, NominationEvent.actor_id).where(
+                NominationEvent.nomination_id.in_(nomination_ids),
+                NominationEvent.action.in_(LEVEL_APPROVALS),
+                NominationEvent.actor_id.is_not(None),
+            ),
+        )
+    )
+    involved: dict[int, set[int]] = {}
+    for nomination_id, person_id in rows:
+        involved.setdefault(nomination_id, set()).add(person_id)
+    return involved
+
+
+def _check_free_to_resolve(session: Session, admin: User, nomination: Nomination) -> None:
+    if not admin.is_admin:
+        raise Forbidden("Only admins resolve integrity flags.")
+    if admin.id == nomination.nominee_id:
+        raise Forbidden("You are the nominee, so another admin resolves this flag.")
+    if admin.id == nomination.nominator_id:
+        raise Forbidden("You made this nomination, so another admin resolves this flag.")
+    if admin.id in involved_in(session, [nomination.id]).get(nomination.id, set()):
+        raise Forbidden(
+            "You are an approver of this nomination, so another admin resolves this flag."
+        )
+
+
 def resolve_flags(
     session: Session,
     admin: User,
@@ -661,6 +823,7 @@ def resolve_flags(
 ) -> Nomination:
     """An admin clears a held nomination (it carries on) or rejects it with a reason."""
     nomination = _nomination_or_404(session, nomination_id)
+    _check_free_to_resolve(session, admin, nomination)
     if nomination.status is not Status.FLAGGED:
         raise AlreadyDecided()
     note = _require_reason(reason) if resolution is FlagResolution.REJECTED else reason.strip()

@@ -331,8 +331,9 @@ def test_approvals_in_the_navigation_for_managers_committee_members_and_anyone_w
 
 
 def test_the_approvals_link_costs_one_statement_whatever_the_queue(
-    db, org: Org, spot, cycle, login_as, count_statements
+    db, org: Org, spot, cycle, login_as, count_statements, admin
 ):
+    # The admin decides the first step for the director, who has no manager: never skipped.
     committee = add_award(
         db, "Service Star", AwardTier.QUARTERLY, 100, ApprovalPath.COMMITTEE, [org.outsider]
     )
