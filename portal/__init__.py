@@ -12,6 +12,7 @@ from portal import db, layout
 from portal.config import config_from_environment
 from portal.errors import register_error_handlers
 from portal.extensions import csrf, htmx, login_manager
+from portal.inputs import IdConverter, PortalRequest
 from portal.markdown import render_markdown
 from portal.preflight import init_rate_limits
 from portal.web import add_security_headers
@@ -19,6 +20,8 @@ from portal.web import add_security_headers
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.request_class = PortalRequest
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(config_from_environment())
     if config:
         app.config.update(config)

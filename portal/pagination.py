@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -18,7 +18,10 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-INT64 = range(-(2**63), 2**63)
+# Ids and counts are INTEGER columns on PostgreSQL; a larger bound value fails the query.
+INT32 = range(-(2**31), 2**31)
+# Longer than any cursor a page writes: the rest is not worth decoding.
+MAX_CURSOR_LENGTH = 2000
 
 
 def _is_plain_value(value: Any) -> bool:
@@ -26,10 +29,19 @@ def _is_plain_value(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, int):
-        return value in INT64
+        return value in INT32
     if isinstance(value, str):
-        return "\x00" not in value
+        return "\x00" not in value and _encodable(value)
     return value is None
+
+
+def _encodable(text: str) -> bool:
+    """False for a lone surrogate ("\\ud800" in JSON), which no database driver can send."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def decode_cursor(
@@ -40,12 +52,12 @@ def decode_cursor(
     A cursor comes from the address bar, so anything in it may be forged: pass the `types` of
     the key's parts to refuse, say, a string where the query compares an integer column.
     """
-    if not cursor:
+    if not cursor or len(cursor) > MAX_CURSOR_LENGTH:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: deeply nested lists
         return None
     if not isinstance(key, list) or len(key) != length:
         return None
@@ -60,14 +72,18 @@ def decode_cursor(
 
 
 def _aware_timestamp(value: Any) -> datetime | None:
-    """An ISO 8601 text with its UTC offset as a datetime, or None for anything else."""
+    """An ISO 8601 text with its UTC offset as a UTC datetime, or None for anything else.
+
+    Converting to UTC is what the columns do: year 1 with a positive offset falls before
+    the first representable instant, so such a text is refused here instead.
+    """
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        return moment.astimezone(UTC) if moment.tzinfo is not None else None
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo is not None else None
 
 
 def decode_timestamp_cursor(cursor: str | None) -> tuple[datetime, int] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,12 +19,17 @@ from portal.db import utcnow
 from portal.ideas.models import Category
 from portal.ideas.services import CampaignInput, add_comment, create_campaign, submit_idea
 from portal.notifications.services import notify
-from portal.pagination import decode_cursor, encode_cursor
+from portal.pagination import decode_cursor, decode_timestamp_cursor, encode_cursor
 from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
 from portal.recognition.services import Decision, decide_nomination, nominate
 from tests.conftest import UserFactory
 from tests.ideas.conftest import complete_input
 from tests.recognition.conftest import add_award, request_for
+
+
+def raw_cursor(json_text: bytes) -> str:
+    return base64.urlsafe_b64encode(json_text).decode().rstrip("=")
+
 
 FORGED = [
     "!!!not-base64!!!",
@@ -38,15 +45,27 @@ FORGED = [
     encode_cursor(["Ann", True]),
     "%FF%FE",
     "_-_-",
+    raw_cursor(b"[" * 740 + b"]" * 740),  # deeply nested, yet short enough to be decoded
+    encode_cursor(["Ann", 2**31]),  # past PostgreSQL's INTEGER
+    encode_cursor(["Ann", -(2**31) - 1]),
+    raw_cursor(b'["Ann", 1e999]'),  # infinity
+    encode_cursor(["\ud800", 1]),  # a lone surrogate: no driver can send it
+    encode_cursor(["\udfff"]),
+    "A" * 3000,  # longer than any cursor a page writes
 ]
 # The columns hold timezone-aware timestamps: one without its offset cannot be bound.
 NAIVE_TIMESTAMPS = [encode_cursor(["2026-01-01T00:00:00", 1]), encode_cursor(["2026-01-01", 1])]
+# Aware, but outside what converting to UTC can represent.
+UNREPRESENTABLE = [
+    encode_cursor(["0001-01-01T00:00:00+05:00", 1]),
+    encode_cursor(["9999-12-31T23:59:59-05:00", 1]),
+]
 # Well-formed for a (text, id) key, but not the timestamp a list ordered by time sorts by.
-BAD_TIMESTAMPS = [encode_cursor(["not a date", 1]), *NAIVE_TIMESTAMPS]
+BAD_TIMESTAMPS = [encode_cursor(["not a date", 1]), *NAIVE_TIMESTAMPS, *UNREPRESENTABLE]
 AWARE = "2026-01-01T00:00:00+00:00"
 # Cursors of the right length with a part of the wrong type, for each kind of key.
 WRONG_TYPES = {
-    "id": [["1"], ["999999"], [1.5], [None], [True]],
+    "id": [["1"], ["999999"], [1.5], [None], [True], [2**31], [-(2**31) - 1]],
     "name": [[1, 1], ["Ann", "1"], ["Ann", 1.5], [None, 1]],
     "time": [
         [1, 1],
@@ -55,7 +74,16 @@ WRONG_TYPES = {
         [AWARE, 1.5],
         ["2026-02-30T00:00:00+00:00", 1],
     ],
-    "score": [["x", 1], [AWARE, 1], [None, 1], [1, "1"], [1.5, 1.5]],
+    "score": [
+        ["x", 1],
+        [AWARE, 1],
+        [None, 1],
+        [1, "1"],
+        [1.5, 1.5],
+        [float("inf"), 1],
+        [float("nan"), 1],
+        [1.5, 2**31],
+    ],
     "board": [
         ["1", 0, 0, 0, "Ann", 1],
         [None, 0, 0, 0, "Ann", 1],
@@ -64,6 +92,8 @@ WRONG_TYPES = {
         [0, 0.5, 0, 0, "Ann", 1],
         [0, 0, 0, 0, "Ann", "1"],
         [0, 0, 0, 0, "Ann", None],
+        [0, 0, 0, 0, "Ann", 2**31],
+        [0, 0, 0, 0, "Ann\ud800", 1],
     ],
 }
 
@@ -82,6 +112,27 @@ def test_round_trip() -> None:
 @pytest.mark.parametrize("cursor", FORGED)
 def test_forged_cursors_decode_to_the_first_page(cursor: str) -> None:
     assert decode_cursor(cursor, 2, (str, int)) is None
+
+
+def test_a_cursor_too_deep_for_the_stack_is_the_first_page() -> None:
+    """How deep is too deep depends on the stack a request already uses."""
+    cursor = raw_cursor(b"[" * 740 + b"]" * 740)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(400)
+    try:
+        assert decode_cursor(cursor, 2) is None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+@pytest.mark.parametrize("cursor", UNREPRESENTABLE)
+def test_a_timestamp_beyond_utc_is_the_first_page(cursor: str) -> None:
+    assert decode_timestamp_cursor(cursor) is None
+
+
+def test_a_timestamp_key_is_read_in_utc() -> None:
+    moment, key_id = decode_timestamp_cursor(encode_cursor(["2026-01-01T05:00:00+05:00", 7]))
+    assert (moment.isoformat(), key_id) == ("2026-01-01T00:00:00+00:00", 7)
 
 
 BASE = "http://portal.test"

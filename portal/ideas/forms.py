@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal.ideas.models import CustomerChannel
 from portal.ideas.services import REVIEW_STATUSES
+from portal.inputs import SensibleDate, WholeNumberField, optional_choice_number
 
 CHANNEL_CHOICES = [
     SelectChoice("", "Choose a channel"),
@@ -37,7 +37,13 @@ class IdeaForm(FlaskForm):
     channel = SelectField("Customer channel", choices=CHANNEL_CHOICES)
     category = SelectField("Category", choices=[])
     # The service checks the campaign, which may have closed since the idea joined it.
-    campaign = SelectField("Campaign (optional)", choices=[], validate_choice=False)
+    campaign = SelectField(
+        "Campaign (optional)",
+        choices=[],
+        validate_choice=False,
+        coerce=optional_choice_number,
+        invalid_value_message="Choose a campaign from the list.",
+    )
     co_authors = StringField("Co-authors (optional)", validators=[Length(max=1000)])
     submit = SubmitField("Submit idea")
     save_draft = SubmitField("Save draft")
@@ -65,7 +71,12 @@ class CommentForm(FlaskForm):
 class ReviewForm(FlaskForm):
     status = SelectField("Status", choices=status_choices(REVIEW_STATUSES))
     note = TextAreaField("Note", validators=[Length(max=10_000)])
-    duplicate_of = IntegerField("Original idea number", validators=[Optional()])
+    duplicate_of = WholeNumberField(
+        "Original idea number",
+        validators=[Optional()],
+        minimum=1,
+        message="Give the original idea's number, like 42.",
+    )
     owner = StringField("Owner's email", validators=[Length(max=254)])
     what_was_done = TextAreaField("What was done", validators=[LONG_TEXT])
     measure = StringField("Measure", validators=[Length(max=120)])
@@ -95,3 +106,15 @@ class CampaignForm(FlaskForm):
 class CategoryForm(FlaskForm):
     name = StringField("Category name", validators=[DataRequired("Give the category a name.")])
     submit = SubmitField("Add category")
+
+
+class InsightsForm(FlaskForm):
+    """The period of the insights page: a query string, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(
+        "From", name="from", id="insights-from", validators=[Optional(), SensibleDate()]
+    )
+    end = DateField("To", name="to", id="insights-to", validators=[Optional(), SensibleDate()])

@@ -31,6 +31,7 @@ from portal.ideas.models import (
     Vote,
     hot_score,
 )
+from portal.inputs import check_amount, check_date
 from portal.markdown import render_markdown
 from portal.notifications.services import notify
 
@@ -599,10 +600,13 @@ def _record_impact(session: Session, actor: User, idea: Idea, impact: ImpactInpu
         raise DomainError("Give the unit of the measure.", field="unit")
     if impact.before is None:
         raise DomainError("Give the value before.", field="before")
+    check_amount(impact.before, "before")
     if impact.after is None:
         raise DomainError("Give the value after.", field="after")
+    check_amount(impact.after, "after")
     if impact.measured_on is None:
         raise DomainError("Give the date of the measurement.", field="measured_on")
+    check_date(impact.measured_on, "measured_on")
     session.add(
         Impact(
             idea_id=idea.id,
@@ -675,8 +679,10 @@ def _check_campaign_input(session: Session, data: CampaignInput) -> None:
         raise DomainError("Ask a question of at least 10 characters.", field="question")
     if data.starts_on is None:
         raise DomainError("Give the first day of the campaign.", field="starts_on")
+    check_date(data.starts_on, "starts_on")
     if data.ends_on is None:
         raise DomainError("Give the last day of the campaign.", field="ends_on")
+    check_date(data.ends_on, "ends_on")
     if data.ends_on < data.starts_on:
         raise DomainError("The campaign cannot end before it starts.", field="ends_on")
     if data.department_id is not None and session.get(Department, data.department_id) is None:

@@ -18,6 +18,7 @@ from portal.ideas.forms import (
     CategoryForm,
     CommentForm,
     IdeaForm,
+    InsightsForm,
     ReviewForm,
     status_choices,
 )
@@ -45,6 +46,7 @@ from portal.ideas.services import (
     update_idea,
     withdraw_vote,
 )
+from portal.inputs import parse_id
 from portal.web import (
     admin_required,
     employee_required,
@@ -67,19 +69,15 @@ def _enum_or_none(enum_class, value: str | None):
         return None
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def feed_filters(args: MultiDict) -> queries.FeedFilters:
     return queries.FeedFilters(
         sort=_enum_or_none(queries.Sort, args.get("sort")) or queries.Sort.TRENDING,
         search=args.get("q", "")[:200],
         status=_enum_or_none(IdeaStatus, args.get("status")),
-        category_id=_int_or_none(args.get("category")),
+        category_id=parse_id(args.get("category")),
         channel=_enum_or_none(CustomerChannel, args.get("channel")),
-        department_id=_int_or_none(args.get("department")),
-        campaign_id=_int_or_none(args.get("campaign")),
+        department_id=parse_id(args.get("department")),
+        campaign_id=parse_id(args.get("campaign")),
         mine=args.get("mine") == "1",
         voted=args.get("voted") == "1",
     )
@@ -133,9 +131,9 @@ def idea_input(form: IdeaForm) -> IdeaInput:
         solution=form.solution.data or "",
         impact=form.impact.data or "",
         channel=_enum_or_none(CustomerChannel, form.channel.data),
-        category_id=_int_or_none(form.category.data),
+        category_id=parse_id(form.category.data),
         co_author_emails=tuple((form.co_authors.data or "").replace(";", ",").split(",")),
-        campaign_id=_int_or_none(form.campaign.data),
+        campaign_id=form.campaign.data,
     )
 
 
@@ -462,7 +460,7 @@ def campaign_input(form: CampaignForm) -> CampaignInput:
         description=form.description.data or "",
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
-        department_id=_int_or_none(form.department.data),
+        department_id=parse_id(form.department.data),
     )
 
 
@@ -550,22 +548,26 @@ def edit_campaign(campaign_id: int):
 DEFAULT_INSIGHT_DAYS = 90
 
 
-def _date_or_none(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def insights_period(form: InsightsForm) -> tuple[date, date]:
+    """The dates asked for; a refused one keeps what was typed, its message, and the default."""
+    form.validate()
+    end = (None if form.end.errors else form.end.data) or utcnow().date()
+    start = (None if form.start.errors else form.start.data) or end - timedelta(
+        days=DEFAULT_INSIGHT_DAYS - 1
+    )
+    start, end = min(start, end), max(start, end)
+    for field, shown in ((form.start, start), (form.end, end)):
+        if not field.errors:
+            field.raw_data, field.data = None, shown
+    return start, end
 
 
 @bp.get("/ideas/insights")
 @employee_required
 def insights():
-    end = _date_or_none(request.args.get("to")) or utcnow().date()
-    start = _date_or_none(request.args.get("from")) or end - timedelta(
-        days=DEFAULT_INSIGHT_DAYS - 1
-    )
-    start, end = min(start, end), max(start, end)
-    return render("ideas/insights.html", insights=get_insights(db_session(), start, end))
+    form = InsightsForm(request.args)
+    start, end = insights_period(form)
+    return render("ideas/insights.html", form=form, insights=get_insights(db_session(), start, end))
 
 
 @bp.route("/ideas/categories", methods=["GET", "POST"])

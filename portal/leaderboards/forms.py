@@ -3,6 +3,7 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from portal.inputs import filter_number
 from portal.leaderboards.periods import Period
 from portal.leaderboards.queries import Grouping
 
@@ -26,8 +27,8 @@ class LeaderboardForm(FlaskForm):
 
     grouping = SelectField("Rank", choices=GROUPING_CHOICES, default=Grouping.PEOPLE.value)
     period = SelectField("Period", choices=PERIOD_CHOICES, default=Period.QUARTER.value)
-    cycle = SelectField("Review cycle", coerce=int, validate_choice=False, default=0)
+    cycle = SelectField("Review cycle", coerce=filter_number, validate_choice=False, default=0)
     first = DateField("From", validators=[Optional()])
     last = DateField("To", validators=[Optional()])
-    department = SelectField("Department", coerce=int, validate_choice=False, default=0)
-    award = SelectField("Award", coerce=int, validate_choice=False, default=0)
+    department = SelectField("Department", coerce=filter_number, validate_choice=False, default=0)
+    award = SelectField("Award", coerce=filter_number, validate_choice=False, default=0)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,9 +12,11 @@ from sqlalchemy.orm import Session, aliased
 from portal.accounts.models import Department, User
 from portal.db import utcnow
 from portal.errors import DomainError
+from portal.inputs import check_date
 from portal.leaderboards.periods import DateRange, Period, calendar_range
 from portal.pagination import decode_cursor, encode_cursor
 from portal.recognition.models import Award, Nomination, NominationStatus, ReviewCycle
+from portal.spreadsheets import csv_text
 
 PAGE_SIZE = 50
 
@@ -77,6 +77,8 @@ def _range_of(session: Session, filters: LeaderboardFilters) -> tuple[str, Colum
             raise DomainError("Choose a review cycle.", field="cycle")
         return cycle.name, Nomination.cycle_id == cycle.id
     if filters.period is Period.CUSTOM:
+        check_date(filters.first, "first")
+        check_date(filters.last, "last")
         if filters.first is None or filters.last is None or filters.last < filters.first:
             raise DomainError("Give a first day on or before the last day.", field="first")
         span = DateRange(filters.first, filters.last)
@@ -210,20 +212,21 @@ def get_leaderboard(
     )
 
 
+CSV_COLUMNS = ["rank", "name", "awards", "points", "distinct_nominators", "points_per_head"]
+
+
 def leaderboard_as_csv(board: Leaderboard) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["rank", "name", "awards", "points", "distinct_nominators", "points_per_head"])
-    for standing in board.standings:
-        name = "'" + standing.name if standing.name[:1] in ("=", "+", "-", "@") else standing.name
-        writer.writerow(
+    return csv_text(
+        CSV_COLUMNS,
+        (
             [
                 standing.rank,
-                name,
+                standing.name,
                 standing.awards,
                 standing.points,
                 standing.nominators,
                 "" if standing.points_per_head is None else standing.points_per_head,
             ]
-        )
-    return buffer.getvalue()
+            for standing in board.standings
+        ),
+    )

@@ -2,7 +2,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -10,10 +9,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from portal.inputs import WholeNumberField, choice_number
 from portal.recognition.models import ApprovalPath, AwardTier, Trait
+from portal.recognition.services import MAX_AWARD_POINTS
 
 TRAIT_CHOICES = [SelectChoice(trait.value, trait.label) for trait in Trait]
 TIER_CHOICES = [SelectChoice(tier.value, tier.value.capitalize()) for tier in AwardTier]
@@ -38,7 +39,12 @@ class NominationForm(FlaskForm):
         validators=[DataRequired("Enter your colleague's email."), Length(max=254)],
     )
     team = StringField("More colleagues for a team nomination", validators=[Length(max=2000)])
-    award = SelectField("Award", coerce=int, validate_choice=False)
+    award = SelectField(
+        "Award",
+        coerce=choice_number,
+        validate_choice=False,
+        invalid_value_message="Choose an award from the list.",
+    )
     traits = CheckboxesField("Traits", choices=TRAIT_CHOICES)
     citation = TextAreaField(
         "What did they do?",
@@ -57,14 +63,19 @@ class NominationForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
     decision = HiddenField()
     reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)])
-    lower_award = SelectField("Lower-tier award", coerce=int, validate_choice=False)
+    lower_award = SelectField(
+        "Lower-tier award",
+        coerce=choice_number,
+        validate_choice=False,
+        invalid_value_message="Choose a lower-tier award from the list.",
+    )
 
 
 class ResubmitForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
     citation = TextAreaField(
         "What did they do?",
         validators=[DataRequired("Say what they did for the customer."), Length(max=5000)],
@@ -78,12 +89,11 @@ class AwardForm(FlaskForm):
     )
     description = TextAreaField("Description", validators=[Optional(), Length(max=1000)])
     tier = SelectField("Tier", choices=TIER_CHOICES)
-    points = IntegerField(
+    points = WholeNumberField(
         "Points",
-        validators=[
-            InputRequired("Enter the points, 0 or more."),
-            NumberRange(min=0, message="Points cannot be negative."),
-        ],
+        validators=[InputRequired("Enter the points, 0 or more.")],
+        maximum=MAX_AWARD_POINTS,
+        message=f"Points are a whole number from 0 to {MAX_AWARD_POINTS}.",
     )
     approval_path = SelectField("Approval path", choices=PATH_CHOICES)
     committee = StringField("Committee members", validators=[Optional(), Length(max=2000)])
@@ -96,7 +106,7 @@ class FlagResolutionForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 class PrivacyForm(FlaskForm):

@@ -863,6 +863,9 @@ def set_recognition_privacy(session: Session, actor: User, *, hidden: bool) -> N
 # --- the award catalogue ------------------------------------------------------------------
 
 
+MAX_AWARD_POINTS = 100_000
+
+
 @dataclass(frozen=True)
 class AwardDetails:
     name: str
@@ -889,6 +892,8 @@ def _apply_award_details(session: Session, award: Award, details: AwardDetails) 
         raise DomainError("Enter the award's name.", field="name")
     if details.points < 0:
         raise DomainError("Points cannot be negative.", field="points")
+    if details.points > MAX_AWARD_POINTS:
+        raise DomainError(f"Points can be at most {MAX_AWARD_POINTS}.", field="points")
     award.name = details.name.strip()
     award.description = details.description.strip()
     award.tier = details.tier

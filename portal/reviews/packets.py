@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
@@ -198,10 +198,12 @@ class CycleTimes:
 
     @classmethod
     def of(cls, cycle: ReviewCycle) -> CycleTimes:
-        return cls(
-            datetime.combine(cycle.starts_on, time.min, tzinfo=UTC),
-            datetime.combine(cycle.ends_on + timedelta(days=1), time.min, tzinfo=UTC),
-        )
+        """Any stored days work, even an old row's last day of 9999-12-31."""
+        if cycle.ends_on >= date.max:
+            ends_before = datetime.max.replace(tzinfo=UTC)
+        else:
+            ends_before = datetime.combine(cycle.ends_on + timedelta(days=1), time.min, tzinfo=UTC)
+        return cls(datetime.combine(cycle.starts_on, time.min, tzinfo=UTC), ends_before)
 
     def holds(self, column: Any) -> Any:
         return (column >= self.starts_at) & (column < self.ends_before)

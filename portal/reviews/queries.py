@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import literal, select, tuple_
@@ -16,6 +14,7 @@ from portal.pagination import Page, decode_cursor, page_from_rows
 from portal.recognition.models import ReviewCycle
 from portal.reviews.models import ReviewPacket
 from portal.reviews.packets import Packet, build_packets
+from portal.spreadsheets import csv_text
 
 
 def list_cycles(session: Session) -> list[ReviewCycle]:
@@ -138,13 +137,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: object) -> object:
-    """Keep spreadsheets from running a name like =HYPERLINK(...) as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _impacts_text(packet: Packet) -> str:
     """One cell: "Idea title: measure before -> after unit" for each measured impact."""
     return "; ".join(
@@ -155,13 +147,10 @@ def _impacts_text(packet: Packet) -> str:
 
 
 def packets_as_csv(packets: list[Packet]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for packet in packets:
-        writer.writerow(
-            _cell(value)
-            for value in [
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            [
                 packet.cycle_name,
                 packet.name,
                 packet.email,
@@ -178,5 +167,6 @@ def packets_as_csv(packets: list[Packet]) -> str:
                 _impacts_text(packet),
                 packet.votes_received,
             ]
-        )
-    return buffer.getvalue()
+            for packet in packets
+        ),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -13,9 +13,30 @@ from portal.accounts.models import User
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.errors import Conflict, DomainError, NotFound
+from portal.inputs import check_date
 from portal.recognition.models import ReviewCycle
 from portal.reviews.models import ReviewPacket
 from portal.reviews.packets import build_packets
+
+
+def _lock_cycles(session: Session) -> None:
+    """One cycle is added at a time, so two overlapping ones cannot both pass the check.
+
+    SQLite writers already take the database lock when they begin. On PostgreSQL this mode
+    conflicts with itself and with writes to the table, but not with the row locks that
+    nominations' foreign keys take.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE review_cycles IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def _overlapping_cycle(session: Session, starts_on: date, ends_on: date) -> ReviewCycle | None:
+    return session.scalars(
+        select(ReviewCycle)
+        .where(ReviewCycle.starts_on <= ends_on, ReviewCycle.ends_on >= starts_on)
+        .order_by(ReviewCycle.starts_on)
+        .limit(1)
+    ).first()
 
 
 def create_cycle(
@@ -25,8 +46,18 @@ def create_cycle(
         raise DomainError("Enter the cycle's name.", field="name")
     if starts_on is None:
         raise DomainError("Enter the first day, like 2026-07-01.", field="starts_on")
+    check_date(starts_on, "starts_on")
     if ends_on is None or ends_on < starts_on:
         raise DomainError("The last day must be on or after the first day.", field="ends_on")
+    check_date(ends_on, "ends_on")
+    _lock_cycles(session)
+    other = _overlapping_cycle(session, starts_on, ends_on)
+    if other is not None:
+        raise DomainError(
+            f"These days overlap {other.name} ({other.starts_on.isoformat()} to "
+            f"{other.ends_on.isoformat()}). Start after it ends or end before it starts.",
+            field="starts_on",
+        )
     cycle = ReviewCycle(name=name.strip(), starts_on=starts_on, ends_on=ends_on)
     try:
         with session.begin_nested():

@@ -9,6 +9,7 @@ from portal.accounts.views import attach_error
 from portal.admin.forms import ConfirmForm
 from portal.db import db_session
 from portal.errors import DomainError
+from portal.inputs import parse_id
 from portal.reviews import queries
 from portal.reviews.forms import CycleForm
 from portal.reviews.services import close_cycle, create_cycle
@@ -23,7 +24,7 @@ def index():
     reviews = queries.get_reviews_page(
         db_session(),
         current_user,
-        cycle_id=request.args.get("cycle", type=int),
+        cycle_id=parse_id(request.args.get("cycle")),
         cursor=request.args.get("after"),
         limit=current_app.config["PAGE_SIZE"],
     )

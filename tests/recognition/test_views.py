@@ -246,7 +246,7 @@ def test_admins_manage_the_award_catalogue(login_as, db, org: Org, admin):
         f"/admin/awards/{award.id}/edit",
         data={"name": "Kindness Award", "tier": "spot", "points": "-3", "approval_path": "manager"},
     )
-    assert "Points cannot be negative." in negative.get_data(as_text=True)
+    assert "Points are a whole number from 0 to 100000." in negative.get_data(as_text=True)
     client.post(
         f"/admin/awards/{award.id}/edit",
         data={"name": "Kindness", "tier": "quarterly", "points": "40", "approval_path": "manager"},
