@@ -17,8 +17,9 @@ from portal.accounts.services import (
     sign_out,
 )
 from portal.db import db_session
-from portal.errors import DomainError
+from portal.errors import DomainError, Forbidden
 from portal.extensions import limiter, login_manager
+from portal.identity.oidc import LOGOUT_HINT_FIELD, password_sign_in_allowed, provider_logout_url
 from portal.layout import get_person_with_layout_facts
 from portal.recognition.queries import list_person_awards
 from portal.web import employee_required, redirect_to, render, safe_next, wants_fragment
@@ -94,6 +95,8 @@ def login():
     next_target = request.args.get("next") or request.form.get("next")
     if current_user.is_authenticated:
         return redirect_to(safe_next(next_target, url_for("home.index")))
+    if request.method == "POST" and not password_sign_in_allowed():
+        raise Forbidden("Password sign-in is turned off: use single sign-on.")
     form = LoginForm(next=next_target)
     if form.validate_on_submit():
         try:
@@ -111,10 +114,12 @@ def login():
 @login_required
 def logout():
     sign_out(db_session(), current_user._get_current_object())
+    id_token = session.get(LOGOUT_HINT_FIELD)
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
-    return redirect_to(url_for("accounts.login"))
+    return_to = url_for("accounts.login", _external=True)
+    return redirect_to(provider_logout_url(id_token, return_to) or url_for("accounts.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
