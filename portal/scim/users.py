@@ -128,15 +128,14 @@ class UserState:
     def name(self) -> str:
         if "displayName" in self.changed and self.display_name:
             return self.display_name
-        if "name" in self.changed:
+        if "name" in self.changed and (self.given_name or self.family_name):
             return " ".join(part for part in (self.given_name, self.family_name) if part)
-        return self.display_name
+        # Only userName is required by SCIM: someone known by nothing else goes by their address.
+        return self.display_name or self.email.split("@")[0]
 
     def check_complete(self) -> None:
         if not self.email:
             raise invalid_value("userName is required.")
-        if not self.name:
-            raise invalid_value("displayName or name is required.")
         if len(self.name) > TEXT_LIMITS["displayName"]:
             raise invalid_value("The name is longer than 120 characters.")
 

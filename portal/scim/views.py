@@ -7,6 +7,7 @@ carries the victim's cookies but cannot carry a bearer token, and without one no
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request, url_for
@@ -282,6 +283,14 @@ def delete_group(group_id: str) -> Response:
     return Response(status=204)
 
 
+KNOWN_PATHS = re.compile(
+    r"^(ServiceProviderConfig|ResourceTypes(/[^/]+)?|Schemas(/.+)?|(Users|Groups)(/[^/]+)?)$"
+)
+
+
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(anything: str) -> Response:
+    """Anything else under /scim/v2 answers in SCIM's shape, not with the site's HTML page."""
+    if KNOWN_PATHS.match(anything):
+        raise ScimError(405, f"{request.method} is not allowed on /{anything[:80]}.")
     raise ScimError(404, f"There is no SCIM endpoint /{anything[:80]}.")

@@ -17,7 +17,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import flask
-import httpx
+import httpx2 as httpx
 import oidc_provider_mock
 import pytest
 from flask import Flask
