@@ -10,11 +10,12 @@ the configured one, its audience must be our client ID, and it must carry an exp
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.flask_client import OAuth
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from joserfc.errors import BadSignatureError
 
 CLIENT_NAME = "portal"
@@ -63,6 +64,39 @@ def init_app(app: Flask) -> None:
         },
     )
     app.extensions["portal_oidc"] = oauth.create_client(CLIENT_NAME)
+    app.after_request(allow_forms_to_reach_provider)
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def provider_origins(client: PortalOidcClient) -> list[str]:
+    """Where sign-in and sign-out forms are redirected: the issuer and its endpoints' hosts."""
+    metadata = client.server_metadata
+    urls = [
+        current_app.config["OIDC_ISSUER"],
+        metadata.get("authorization_endpoint", ""),
+        metadata.get("end_session_endpoint", ""),
+    ]
+    return sorted({origin for origin in map(_origin, urls) if origin})
+
+
+def allow_forms_to_reach_provider(response: Response) -> Response:
+    """The sign-in and sign-out buttons post here and are redirected to the provider; CSP's
+    form-action also covers those redirects, so the provider's origins join 'self'.
+
+    Runs after add_security_headers (after_request runs in reverse order of registration).
+    """
+    policy = response.headers.get("Content-Security-Policy")
+    client = oidc_client()
+    if policy and client is not None and "form-action 'self'" in policy:
+        allowed = " ".join(["'self'", *provider_origins(client)])
+        response.headers["Content-Security-Policy"] = policy.replace(
+            "form-action 'self'", f"form-action {allowed}"
+        )
+    return response
 
 
 def oidc_client() -> PortalOidcClient | None:
