@@ -12,6 +12,7 @@ from portal import db, layout
 from portal.config import config_from_environment
 from portal.errors import register_error_handlers
 from portal.extensions import csrf, htmx, login_manager
+from portal.identity import oidc
 from portal.inputs import IdConverter, PortalRequest
 from portal.markdown import render_markdown
 from portal.preflight import init_rate_limits
@@ -34,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_rate_limits(app)
     login_manager.init_app(app)
     layout.init_app(app)
+    oidc.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "basic"
@@ -54,15 +56,20 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.home import bp as home_bp
     from portal.ideas.views import bp as ideas_bp
+    from portal.identity.admin_views import bp as identity_admin_bp
+    from portal.identity.views import bp as identity_bp
     from portal.leaderboards.views import bp as leaderboards_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.recognition.admin_views import bp as recognition_admin_bp
     from portal.recognition.views import bp as recognition_bp
     from portal.reviews.views import bp as reviews_bp
+    from portal.scim.views import bp as scim_bp
 
     for blueprint in (
         home_bp,
         accounts_bp,
+        identity_bp,
+        identity_admin_bp,
         admin_bp,
         notifications_bp,
         ideas_bp,
@@ -70,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
         recognition_admin_bp,
         reviews_bp,
         leaderboards_bp,
+        scim_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,4 +1,4 @@
-"""Command-line tools: flask --app wsgi db|demo|users|outbox ..."""
+"""Command-line tools: flask --app wsgi db|demo|users|outbox|notifications|scim ..."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from portal.mail import send_due_messages, transport_for
 from portal.migrate import new_revision, upgrade_database
 from portal.notifications.services import send_daily_digests
 from portal.preflight import SetupProblem, ensure_database
+from portal.scim.cli import scim_cli
 
 db_cli = AppGroup("db", help="Database schema.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -176,5 +177,5 @@ def notifications_digest() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (db_cli, demo_cli, users_cli, outbox_cli, notifications_cli):
+    for group in (db_cli, demo_cli, users_cli, outbox_cli, notifications_cli, scim_cli):
         app.cli.add_command(group)

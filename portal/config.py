@@ -82,6 +82,14 @@ class BaseConfig:
         self.PROXY_COUNT = _env_int("PORTAL_PROXY_COUNT", 0)
         self.IDEA_RESPONSE_TARGET_DAYS = _env_int("PORTAL_IDEA_RESPONSE_TARGET_DAYS", 7)
         self.NOMINATION_MONTHLY_LIMIT = _env_int("PORTAL_NOMINATION_MONTHLY_LIMIT", 10)
+        self.OIDC_ISSUER = env("PORTAL_OIDC_ISSUER", "").strip().rstrip("/")
+        self.OIDC_CLIENT_ID = env("PORTAL_OIDC_CLIENT_ID", "")
+        self.OIDC_CLIENT_SECRET = env("PORTAL_OIDC_CLIENT_SECRET", "")
+        self.OIDC_SCOPES = env("PORTAL_OIDC_SCOPES", "openid email profile")
+        self.OIDC_ONLY = _env_bool("PORTAL_OIDC_ONLY", False)
+        self.OIDC_CREATE_USERS = _env_bool("PORTAL_OIDC_CREATE_USERS", False)
+        self.SCIM_ADMIN_GROUP = env("PORTAL_SCIM_ADMIN_GROUP", "")
+        self.SCIM_MANAGER_GROUP = env("PORTAL_SCIM_MANAGER_GROUP", "")
 
 
 class DevelopmentConfig(BaseConfig):

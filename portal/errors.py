@@ -63,7 +63,7 @@ def render_error(status: int, message: str) -> tuple[str, int, dict[str, str]]:
     return body, status, headers
 
 
-def roll_back_and_audit_denial() -> None:
+def roll_back_and_audit(action: str = "permission_denied") -> None:
     """Discard the request's work and record the refusal in a transaction of its own.
 
     A GET's read transaction must not be upgraded to a write: SQLite refuses that, instead of
@@ -75,7 +75,7 @@ def roll_back_and_audit_denial() -> None:
         session.info["ip"] = request.remote_addr
         record_audit(
             session,
-            "permission_denied",
+            action,
             actor_id=actor_id,
             target=f"{request.method} {request.path}",
         )
@@ -85,7 +85,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         if error.status_code == 403:
-            roll_back_and_audit_denial()
+            roll_back_and_audit()
         else:
             roll_back_request()
         return render_error(error.status_code, error.message)
@@ -97,7 +97,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(_error: HTTPException):
-        roll_back_and_audit_denial()
+        roll_back_and_audit()
         return render_error(403, "You do not have access to this page.")
 
     @app.errorhandler(HTTPException)

@@ -13,6 +13,7 @@ from portal.ideas.models import (
     Impact,
     Vote,
 )
+from portal.identity.models import OidcIdentity
 from portal.mail import OutboxMessage
 from portal.notifications.models import Notification
 from portal.recognition.models import (
@@ -27,6 +28,7 @@ from portal.recognition.models import (
     ReviewCycle,
 )
 from portal.reviews.models import ReviewPacket
+from portal.scim.models import ScimAccount, ScimGroup, ScimGroupMember, ScimToken
 
 __all__ = [
     "ApprovalStep",
@@ -47,11 +49,16 @@ __all__ = [
     "NominationEvent",
     "NominationTrait",
     "Notification",
+    "OidcIdentity",
     "OutboxMessage",
     "PointsLedgerEntry",
     "RecognitionPreference",
     "ReviewCycle",
     "ReviewPacket",
+    "ScimAccount",
+    "ScimGroup",
+    "ScimGroupMember",
+    "ScimToken",
     "User",
     "Vote",
 ]

@@ -1,6 +1,7 @@
 """The access matrix: every route is classified here, and no lower role reaches a higher one.
 
-Add each new route to ROUTES with the lowest role allowed and example URL arguments.
+Add each new route to ROUTES with the lowest role allowed and example URL arguments. SCIM
+routes take a bearer token and nothing else: every session cookie, of any role, gets 401.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from portal.accounts.models import Role, User
 from tests.conftest import UserFactory, login
 
 ANONYMOUS = "anonymous"
+TOKEN = "bearer token"
 LEVELS = [ANONYMOUS, Role.EMPLOYEE.value, Role.MANAGER.value, Role.ADMIN.value]
 
 # endpoint: (lowest level allowed, example URL arguments)
@@ -20,6 +22,29 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "static": (ANONYMOUS, {"filename": "css/portal.css"}),
     "accounts.login": (ANONYMOUS, {}),
     "accounts.invitation": (ANONYMOUS, {"token": "not-a-token"}),
+    "identity.start": (ANONYMOUS, {}),
+    "identity.callback": (ANONYMOUS, {}),
+    "identity_admin.index": ("admin", {}),
+    "identity_admin.new_token": ("admin", {}),
+    "identity_admin.revoke": ("admin", {"token_id": 1}),
+    "scim.service_provider_config_view": (TOKEN, {}),
+    "scim.resource_types_view": (TOKEN, {}),
+    "scim.resource_type_view": (TOKEN, {"name": "User"}),
+    "scim.schemas_view": (TOKEN, {}),
+    "scim.schema_view": (TOKEN, {"schema_id": "urn:ietf:params:scim:schemas:core:2.0:User"}),
+    "scim.list_users": (TOKEN, {}),
+    "scim.create_user": (TOKEN, {}),
+    "scim.get_user": (TOKEN, {"user_id": "1"}),
+    "scim.replace_user": (TOKEN, {"user_id": "1"}),
+    "scim.patch_user": (TOKEN, {"user_id": "1"}),
+    "scim.delete_user": (TOKEN, {"user_id": "1"}),
+    "scim.list_groups": (TOKEN, {}),
+    "scim.create_group": (TOKEN, {}),
+    "scim.get_group": (TOKEN, {"group_id": "1"}),
+    "scim.replace_group": (TOKEN, {"group_id": "1"}),
+    "scim.patch_group": (TOKEN, {"group_id": "1"}),
+    "scim.delete_group": (TOKEN, {"group_id": "1"}),
+    "scim.unknown": (TOKEN, {"anything": "Nowhere"}),
     "home.index": ("employee", {}),
     "accounts.logout": ("employee", {}),
     "accounts.password": ("employee", {}),
@@ -123,6 +148,8 @@ def send(client: FlaskClient, method: str, url: str):
 def test_lower_roles_are_refused(app: Flask, people: dict[str, User]) -> None:
     checked = 0
     for endpoint, level, method, url in requests_to_check(app):
+        if level == TOKEN:
+            continue
         required = LEVELS.index(level)
         for visitor in LEVELS[:required]:
             client = app.test_client()
@@ -143,9 +170,38 @@ def test_lower_roles_are_refused(app: Flask, people: dict[str, User]) -> None:
     assert checked > 0
 
 
+def test_token_routes_refuse_every_session_cookie(app: Flask, people: dict[str, User]) -> None:
+    checked = 0
+    for endpoint, level, method, url in requests_to_check(app):
+        if level != TOKEN:
+            continue
+        for visitor in LEVELS:
+            client = app.test_client()
+            if visitor != ANONYMOUS:
+                assert login(client, people[visitor].email).status_code == 303
+            response = send(client, method, url)
+            assert response.status_code == 401, (endpoint, method, visitor)
+            assert response.json["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+            assert response.headers["WWW-Authenticate"].startswith("Bearer")
+            checked += 1
+    assert checked > 0
+
+
+def test_token_routes_accept_a_token(app: Flask, people: dict[str, User], db) -> None:
+    from portal.scim.tokens import create_token
+
+    _token, raw = create_token(db, None, "access matrix")
+    db.commit()
+    for endpoint, level, method, url in requests_to_check(app):
+        if level != TOKEN or method != "GET":
+            continue
+        response = app.test_client().get(url, headers={"Authorization": f"Bearer {raw}"})
+        assert response.status_code not in (401, 403), endpoint
+
+
 def test_allowed_role_is_not_refused(app: Flask, people: dict[str, User]) -> None:
     for endpoint, level, method, url in requests_to_check(app):
-        if method != "GET" or level == ANONYMOUS:
+        if method != "GET" or level in (ANONYMOUS, TOKEN):
             continue
         client = app.test_client()
         assert login(client, people[level].email).status_code == 303

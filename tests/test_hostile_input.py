@@ -33,10 +33,11 @@ from portal.notifications.services import notify
 from portal.pagination import encode_cursor
 from portal.recognition.models import ReviewCycle
 from portal.recognition.services import nominate
+from portal.scim.tokens import create_token
 from tests.conftest import UserFactory, login
 from tests.ideas.conftest import complete_input
 from tests.recognition.conftest import add_award, request_for
-from tests.test_access import LEVELS, ROUTES
+from tests.test_access import LEVELS, ROUTES, TOKEN
 
 BASE = "http://portal.test"
 CONTROL = "a\x00b\x01c\x08\x0b\x1b[31m\x7fd\x85e\x9f\r\nf"
@@ -208,18 +209,47 @@ def world(db: Session, make_user: UserFactory) -> dict[str, User]:
 
 
 @pytest.fixture
-def probe(app: Flask, database: Database, world: dict[str, User]) -> Iterator[Probe]:
+def probe(app: Flask, database: Database, db: Session, world: dict[str, User]) -> Iterator[Probe]:
     clients = {}
     for role, person in world.items():
         client = app.test_client()
         assert login(client, person.email).status_code == 303
         clients[role] = client
+    clients[TOKEN] = directory_client(app, db)
     yield Probe(database, clients)
+
+
+def directory_client(app: Flask, db: Session) -> FlaskClient:
+    """A SCIM client with a token of its own; token 1, which the example URLs revoke, is not it."""
+    create_token(db, None, "Revoked by the probe")
+    _token, raw = create_token(db, None, "Hostile directory")
+    db.commit()
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    return client
 
 
 def allowed_roles(level: str) -> list[str]:
     """Who may call a route; the login page is called signed in, like everyone else here."""
+    if level == TOKEN:
+        return [TOKEN]
     return LEVELS[max(LEVELS.index(level), 1) :]
+
+
+def hostile_document(variant: int) -> dict[str, object]:
+    """A SCIM body whose every value is hostile: what a directory would send, gone wrong."""
+    value = HOSTILE_VALUES[variant % len(HOSTILE_VALUES)]
+    return {
+        "schemas": [CONTROL, "urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": f"{CONTROL}@example.com",
+        "displayName": value,
+        "name": {"givenName": value, "familyName": CONTROL},
+        "emails": [{"value": value, "type": CONTROL, "primary": value}],
+        "active": value,
+        "members": [{"value": HUGE}, {"value": CONTROL}],
+        "Operations": [{"op": CONTROL, "path": CONTROL, "value": value}],
+        CONTROL: {CONTROL: [[[value]]]},
+    }
 
 
 def routes(app: Flask):
@@ -262,6 +292,8 @@ def test_no_hostile_input_reaches_a_500_or_writes_when_refused(app: Flask, probe
             if method == "GET":
                 headers = {"HX-Request": "true"} if variant % 2 else {}
                 probe.send(role, "GET", url + query, headers=headers)
+            elif role == TOKEN:
+                probe.send(role, method, url + query, json=hostile_document(variant))
             else:
                 probe.send(role, method, url + query, data=hostile_form(names, variant))
     assert probe.sent > 500

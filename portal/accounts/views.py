@@ -20,8 +20,9 @@ from portal.accounts.services import (
 )
 from portal.accounts.throttling import Bucket
 from portal.db import db_session
-from portal.errors import DomainError
+from portal.errors import DomainError, Forbidden
 from portal.extensions import login_manager
+from portal.identity.oidc import LOGOUT_HINT_FIELD, password_sign_in_allowed, provider_logout_url
 from portal.layout import get_person_with_layout_facts
 from portal.recognition.queries import list_person_awards
 from portal.web import employee_required, redirect_to, render, safe_next, wants_fragment
@@ -87,6 +88,8 @@ def login():
     next_target = request.args.get("next") or request.form.get("next")
     if current_user.is_authenticated:
         return redirect_to(safe_next(next_target, url_for("home.index")))
+    if request.method == "POST" and not password_sign_in_allowed():
+        raise Forbidden("Password sign-in is turned off: use single sign-on.")
     form = LoginForm(next=next_target)
     refusal = None
     if form.validate_on_submit():
@@ -108,10 +111,12 @@ def login():
 @login_required
 def logout():
     sign_out(db_session(), current_user._get_current_object())
+    id_token = session.get(LOGOUT_HINT_FIELD)
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
-    return redirect_to(url_for("accounts.login"))
+    return_to = url_for("accounts.login", _external=True)
+    return redirect_to(provider_logout_url(id_token, return_to) or url_for("accounts.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

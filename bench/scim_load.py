@@ -1,0 +1,125 @@
+"""A directory's first provisioning run: 5,000 people through SCIM, with duplicate requests.
+
+    .venv/bin/python -m bench.scim_load [--database sqlite|postgresql] [--users 5000]
+
+A fresh database, the portal under gunicorn (4 workers), a token made by
+`flask scim create-token`, then several concurrent clients POST /scim/v2/Users over real
+HTTP. Every tenth person is sent twice at the same moment by two clients, as a directory
+retrying a slow request does. Reports the time and checks that every person exists exactly
+once and that each duplicate got a 409 uniqueness error. Exits non-zero when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import create_engine, func, select
+
+from bench import servers
+from portal.accounts.models import User
+
+CLIENTS = 8
+WORKERS = 4
+DUPLICATE_EVERY = 10
+
+
+def person(number: int) -> dict[str, object]:
+    return {
+        "schemas": [
+            "urn:ietf:params:scim:schemas:core:2.0:User",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        ],
+        "userName": f"joiner{number}@bench.example.com",
+        "name": {"givenName": "Joiner", "familyName": str(number)},
+        "title": "Customer service representative",
+        "externalId": f"dir-{number}",
+        "active": True,
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+            "department": f"Region {number % 12}"
+        },
+    }
+
+
+class ScimClient(threading.local):
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/scim+json",
+        }
+        self.connection: http.client.HTTPConnection | None = None
+
+    def post(self, body: dict[str, object]) -> int:
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        self.connection.request("POST", "/scim/v2/Users", json.dumps(body), self.headers)
+        response = self.connection.getresponse()
+        response.read()
+        return response.status
+
+
+def provision(port: int, token: str, users: int) -> tuple[Counter[int], float]:
+    client = ScimClient(port, token)
+    jobs = []
+    for number in range(users):
+        jobs.append(number)
+        if number % DUPLICATE_EVERY == 0:
+            jobs.append(number)  # the same person again, sent by another client at once
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        statuses = Counter(pool.map(lambda number: client.post(person(number)), jobs))
+    return statuses, time.perf_counter() - started
+
+
+def count_people(url: str) -> tuple[int, int]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(func.count(), func.count(func.distinct(User.email))).where(
+                User.email.like("joiner%@bench.example.com")
+            )
+        ).one()
+    engine.dispose()
+    return rows[0], rows[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--users", type=int, default=5000)
+    arguments = parser.parse_args()
+    servers.RESULTS.mkdir(exist_ok=True)
+    url = servers.fresh_database(arguments.database, "scim")
+    servers.flask(url, "db", "upgrade")
+    token = servers.flask(url, "scim", "create-token", "bench").strip().splitlines()[-1]
+    log = servers.RESULTS / f"scim-{arguments.database}.log"
+    with servers.gunicorn(url, "wsgi:app", WORKERS, log) as port:
+        statuses, seconds = provision(port, token, arguments.users)
+    people, distinct = count_people(url)
+    duplicates = len(range(0, arguments.users, DUPLICATE_EVERY))
+    print(
+        f"{arguments.database}: {arguments.users} people ({duplicates} sent twice) through SCIM "
+        f"by {CLIENTS} clients, {WORKERS} gunicorn workers: {seconds:.1f} s "
+        f"({arguments.users / seconds:.0f} people/s); responses {dict(statuses)}"
+    )
+    checks = {
+        "every person created once": statuses[201] == arguments.users,
+        "each duplicate refused with 409": statuses[409] == duplicates,
+        "no other response": set(statuses) <= {201, 409},
+        "no lost or duplicated person": people == distinct == arguments.users,
+    }
+    for name, passed in checks.items():
+        print(f"  {'ok ' if passed else 'FAIL'} {name}")
+    servers.drop_database(arguments.database, url)
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

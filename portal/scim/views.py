@@ -1,0 +1,296 @@
+"""SCIM 2.0 endpoints under /scim/v2 (RFC 7644), for bearer tokens only.
+
+A session cookie alone is refused with 401 here: the blueprint looks only at the
+Authorization header. That is also why it is exempt from CSRF: a forged cross-site request
+carries the victim's cookies but cannot carry a bearer token, and without one nothing runs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from portal.accounts.models import Role
+from portal.db import db_session, roll_back_request
+from portal.errors import DomainError, roll_back_and_audit
+from portal.extensions import csrf
+from portal.scim import queries, services
+from portal.scim.protocol import (
+    ScimError,
+    check_if_match,
+    error_response,
+    json_body,
+    list_response,
+    page_request,
+    parse_filter,
+    scim_response,
+)
+from portal.scim.resources import (
+    group_resource,
+    resource_types,
+    schemas,
+    service_provider_config,
+    user_resource,
+)
+from portal.scim.tokens import find_active_token
+from portal.scim.users import UserState, apply_patch, patch_operations
+
+bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
+csrf.exempt(bp)
+
+
+def bearer_token() -> str | None:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+@bp.before_request
+def require_token() -> None:
+    raw = bearer_token()
+    token = find_active_token(db_session(), raw) if raw else None
+    if token is None:
+        roll_back_and_audit("scim_unauthorized")
+        raise ScimError(401, "A valid SCIM bearer token is required.")
+    g.scim_token = token
+
+
+@bp.errorhandler(ScimError)
+def scim_error(error: ScimError) -> Response:
+    roll_back_request()
+    return error_response(error)
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError) -> Response:
+    """A rule of the portal said no: the same message the admin form shows."""
+    roll_back_request()
+    if error.status_code == 409:
+        return error_response(ScimError(409, error.message, "uniqueness"))
+    if error.status_code == 404:
+        return error_response(ScimError(404, error.message))
+    return error_response(ScimError(400, error.message, "invalidValue"))
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    roll_back_request()
+    status = error.code or 500
+    detail = "The request could not be handled." if status >= 500 else error.description
+    return error_response(ScimError(status, detail or error.name))
+
+
+def base_url() -> str:
+    return url_for("scim.service_provider_config_view", _external=True).rsplit("/", 1)[0]
+
+
+def users_url() -> str:
+    return f"{base_url()}/Users"
+
+
+def groups_url() -> str:
+    return f"{base_url()}/Groups"
+
+
+def role_groups() -> dict[str, Role]:
+    config = current_app.config
+    named = [(config["SCIM_MANAGER_GROUP"], Role.MANAGER), (config["SCIM_ADMIN_GROUP"], Role.ADMIN)]
+    return {name.strip().lower(): role for name, role in named if name.strip()}
+
+
+def resource_response(resource: dict[str, Any], status: int = 200) -> Response:
+    response = scim_response(resource, status, etag=resource["meta"].get("version"))
+    if status == 201:
+        response.headers["Location"] = resource["meta"]["location"]
+    return response
+
+
+# Discovery
+
+
+@bp.get("/ServiceProviderConfig")
+def service_provider_config_view() -> Response:
+    documentation = url_for("accounts.login", _external=True)
+    return scim_response(service_provider_config(base_url(), documentation))
+
+
+@bp.get("/ResourceTypes")
+def resource_types_view() -> Response:
+    documents = resource_types(base_url())
+    page = page_request()
+    return list_response(documents, len(documents), page)
+
+
+@bp.get("/ResourceTypes/<name>")
+def resource_type_view(name: str) -> Response:
+    for document in resource_types(base_url()):
+        if document["id"] == name:
+            return scim_response(document)
+    raise ScimError(404, f"No resource type is named {name}.")
+
+
+@bp.get("/Schemas")
+def schemas_view() -> Response:
+    documents = schemas(base_url())
+    return list_response(documents, len(documents), page_request())
+
+
+@bp.get("/Schemas/<path:schema_id>")
+def schema_view(schema_id: str) -> Response:
+    for document in schemas(base_url()):
+        if document["id"] == schema_id:
+            return scim_response(document)
+    raise ScimError(404, f"No schema has the id {schema_id}.")
+
+
+# Users
+
+
+def user_or_404(raw_id: str, *, for_update: bool = False) -> queries.UserRow:
+    user_id = queries.as_id(raw_id)
+    row = queries.get_user_row(db_session(), user_id, for_update=for_update) if user_id else None
+    if row is None:
+        raise ScimError(404, f"No user has the id {raw_id[:40]}.")
+    return row
+
+
+def current_user_resource(user_id: int, status: int = 200) -> Response:
+    row = queries.get_user_row(db_session(), user_id)
+    assert row is not None
+    return resource_response(user_resource(row, users_url()), status)
+
+
+@bp.get("/Users")
+def list_users() -> Response:
+    found = parse_filter(request.args.get("filter"), queries.USER_FILTERS)
+    page = page_request()
+    total, rows = queries.list_users(db_session(), found, page)
+    return list_response([user_resource(row, users_url()) for row in rows], total, page)
+
+
+@bp.post("/Users")
+def create_user() -> Response:
+    state = UserState()
+    state.set_all(json_body())
+    user = services.create_user(db_session(), g.scim_token, state)
+    return current_user_resource(user.id, 201)
+
+
+@bp.get("/Users/<user_id>")
+def get_user(user_id: str) -> Response:
+    return resource_response(user_resource(user_or_404(user_id), users_url()))
+
+
+@bp.put("/Users/<user_id>")
+def replace_user(user_id: str) -> Response:
+    row = user_or_404(user_id, for_update=True)
+    check_if_match(user_resource(row, users_url())["meta"]["version"])
+    state = UserState(active=row.user.active)
+    state.set_all(json_body())
+    services.update_user(db_session(), g.scim_token, row, state)
+    return current_user_resource(row.user.id)
+
+
+@bp.patch("/Users/<user_id>")
+def patch_user(user_id: str) -> Response:
+    row = user_or_404(user_id, for_update=True)
+    check_if_match(user_resource(row, users_url())["meta"]["version"])
+    state = services.state_of(row)
+    apply_patch(state, json_body())
+    services.update_user(db_session(), g.scim_token, row, state)
+    return current_user_resource(row.user.id)
+
+
+@bp.delete("/Users/<user_id>")
+def delete_user(user_id: str) -> Response:
+    row = user_or_404(user_id, for_update=True)
+    check_if_match(user_resource(row, users_url())["meta"]["version"])
+    services.delete_user(db_session(), g.scim_token, row)
+    return Response(status=204)
+
+
+# Groups
+
+
+def group_or_404(raw_id: str, *, for_update: bool = False) -> queries.GroupRow:
+    group_id = queries.as_id(raw_id)
+    row = queries.get_group_row(db_session(), group_id, for_update=for_update) if group_id else None
+    if row is None:
+        raise ScimError(404, f"No group has the id {raw_id[:40]}.")
+    return row
+
+
+def members_wanted() -> bool:
+    excluded = request.args.get("excludedAttributes", "")
+    return "members" not in {name.strip().lower() for name in excluded.split(",")}
+
+
+def group_json(row: queries.GroupRow, *, with_members: bool = True) -> dict[str, Any]:
+    return group_resource(row, groups_url(), users_url(), with_members=with_members)
+
+
+def current_group_resource(group_id: int, status: int = 200) -> Response:
+    row = queries.get_group_row(db_session(), group_id)
+    assert row is not None
+    return resource_response(group_json(row, with_members=members_wanted()), status)
+
+
+@bp.get("/Groups")
+def list_groups() -> Response:
+    found = parse_filter(request.args.get("filter"), queries.GROUP_FILTERS)
+    page = page_request()
+    with_members = members_wanted()
+    total, rows = queries.list_groups(db_session(), found, page, with_members=with_members)
+    return list_response([group_json(row, with_members=with_members) for row in rows], total, page)
+
+
+@bp.post("/Groups")
+def create_group() -> Response:
+    group = services.create_group(db_session(), g.scim_token, json_body(), role_groups())
+    return current_group_resource(group.id, 201)
+
+
+@bp.get("/Groups/<group_id>")
+def get_group(group_id: str) -> Response:
+    row = group_or_404(group_id)
+    return resource_response(group_json(row, with_members=members_wanted()))
+
+
+@bp.put("/Groups/<group_id>")
+def replace_group(group_id: str) -> Response:
+    row = group_or_404(group_id, for_update=True)
+    check_if_match(group_json(row)["meta"]["version"])
+    services.replace_group(db_session(), g.scim_token, row.group, json_body(), role_groups())
+    return current_group_resource(row.group.id)
+
+
+@bp.patch("/Groups/<group_id>")
+def patch_group(group_id: str) -> Response:
+    row = group_or_404(group_id, for_update=True)
+    check_if_match(group_json(row)["meta"]["version"])
+    operations = patch_operations(json_body())
+    services.patch_group(db_session(), g.scim_token, row.group, operations, role_groups())
+    return current_group_resource(row.group.id)
+
+
+@bp.delete("/Groups/<group_id>")
+def delete_group(group_id: str) -> Response:
+    row = group_or_404(group_id, for_update=True)
+    check_if_match(group_json(row)["meta"]["version"])
+    services.delete_group(db_session(), g.scim_token, row.group, role_groups())
+    return Response(status=204)
+
+
+KNOWN_PATHS = re.compile(
+    r"^(ServiceProviderConfig|ResourceTypes(/[^/]+)?|Schemas(/.+)?|(Users|Groups)(/[^/]+)?)$"
+)
+
+
+@bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(anything: str) -> Response:
+    """Anything else under /scim/v2 answers in SCIM's shape, not with the site's HTML page."""
+    if KNOWN_PATHS.match(anything):
+        raise ScimError(405, f"{request.method} is not allowed on /{anything[:80]}.")
+    raise ScimError(404, f"There is no SCIM endpoint /{anything[:80]}.")
