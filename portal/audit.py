@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from portal.accounts.models import User
 from portal.db import Base, UTCDateTime, utcnow
 from portal.pagination import Page, decode_timestamp_cursor, page_from_rows
+from portal.text import clean_text
 
 
 class AuditEntry(Base):
@@ -36,12 +37,15 @@ def record_audit(
     target: str = "",
     detail: str = "",
 ) -> AuditEntry:
-    """Append an audit row; the address comes from the request that opened the session."""
+    """Append an audit row; the address comes from the request that opened the session.
+
+    Targets often quote the request's path, which no form cleaning has touched.
+    """
     entry = AuditEntry(
         actor_id=actor_id,
         action=action,
-        target=target[:255],
-        detail=detail[:1000],
+        target=clean_text(target)[:255],
+        detail=clean_text(detail)[:1000],
         ip=session.info.get("ip"),
     )
     session.add(entry)

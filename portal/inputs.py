@@ -1,7 +1,7 @@
 """Input from the edges, made safe before any rule sees it: text, whole numbers, dates, amounts.
 
-Text: every query-string and form value passes through `clean_text` as the request parses it
-(`PortalRequest`), so no view, form or query can forget to, and NUL never reaches the
+Text: every query-string, form and JSON value passes through `clean_text` as the request parses
+it (`PortalRequest`), so no view, form or query can forget to, and NUL never reaches the
 database. Numbers and dates are bounded here, once, and each caller says what a bad one means:
 a field error in a form, no filter in a query string.
 """
@@ -22,17 +22,9 @@ from wtforms.validators import ValidationError
 
 from portal.db import utcnow
 from portal.errors import DomainError
+from portal.text import clean_text
 
 # ---------------------------------------------------------------- text
-
-_LINE_BREAKS = re.compile(r"\r\n?")
-# C0 controls but tab and newline, DEL, C1 controls, and lone surrogates (not encodable).
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def clean_text(value: str) -> str:
-    """The text without control characters; line breaks become newlines, tabs stay."""
-    return _CONTROL_CHARACTERS.sub("", _LINE_BREAKS.sub("\n", value))
 
 
 class CleanParameters(ImmutableMultiDict):
@@ -45,8 +37,22 @@ class CleanParameters(ImmutableMultiDict):
             dict.__setitem__(self, key, cleaned)
 
 
+def clean_json(value: Any) -> Any:
+    """A decoded JSON document with every string in it (keys too) cleaned."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_json(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_text(key): clean_json(item) for key, item in value.items()}
+    return value
+
+
 class PortalRequest(Request):
     parameter_storage_class = CleanParameters
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        return clean_json(super().get_json(force=force, silent=silent, cache=cache))
 
 
 # ---------------------------------------------------------------- whole numbers

@@ -24,12 +24,12 @@ from portal.inputs import (
     check_amount,
     check_date,
     choice_number,
-    clean_text,
     date_problem,
     filter_number,
     parse_id,
     parse_whole_number,
 )
+from portal.text import clean_text
 from tests.conftest import UserFactory, login
 from tests.ideas.conftest import complete_input
 from tests.test_access import ANONYMOUS, ROUTES
@@ -207,6 +207,13 @@ def test_a_sign_in_with_nul_in_the_email_is_audited_without_it(app: Flask, db) -
     assert "do not match an active account" in response.get_data(as_text=True)
     entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")).one()
     assert entry.target == "nobody@example.com"
+
+
+def test_a_refusal_whose_path_holds_nul_is_audited_without_it(app: Flask, db) -> None:
+    response = app.test_client().get("/scim/v2/Users/x%00y")
+    assert response.status_code == 401
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "scim_unauthorized")).one()
+    assert entry.target == "GET /scim/v2/Users/xy"
 
 
 # ---------------------------------------------------------------- dates and amounts
