@@ -1,7 +1,7 @@
 import sys
 
 from portal import create_app
-from portal.preflight import SetupProblem
+from portal.core.preflight import SetupProblem
 
 try:
     app = create_app()

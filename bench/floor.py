@@ -11,8 +11,8 @@ import os
 from flask import Flask, render_template_string
 from sqlalchemy import text
 
-from portal.db import make_engine
-from portal.instrumentation import count_statements_per_request
+from portal.core.db import make_engine
+from portal.core.instrumentation import count_statements_per_request
 
 PAGE = """<!doctype html><title>Floor</title><ol>
 {% for idea in ideas %}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal import create_app
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
-from portal.db import get_database
+from portal.core.db import get_database
 from portal.demo import DEMO_PASSWORD
 from portal.ideas.models import VOTABLE_STATUSES, Idea
 from portal.recognition.models import ApprovalPath, ApprovalStep, Award, NominationStatus

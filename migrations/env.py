@@ -3,9 +3,9 @@
 from alembic import context
 
 import portal.models  # noqa: F401 - registers every table on the metadata
-from portal.config import default_sqlite_url
-from portal.db import Base, make_engine
-from portal.migrate import include_name
+from portal.core.config import default_sqlite_url
+from portal.core.db import Base, make_engine
+from portal.core.migrate import include_name
 
 config = context.config
 

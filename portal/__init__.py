@@ -8,15 +8,16 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import db, layout
-from portal.config import config_from_environment
-from portal.errors import register_error_handlers
-from portal.extensions import csrf, htmx, login_manager
+from portal.core import db
+from portal.core.config import config_from_environment
+from portal.core.errors import register_error_handlers
+from portal.core.extensions import csrf, htmx, login_manager
+from portal.core.inputs import IdConverter, PortalRequest
+from portal.core.markdown import render_markdown
+from portal.core.preflight import init_rate_limits
+from portal.core.web import add_security_headers
 from portal.identity import oidc
-from portal.inputs import IdConverter, PortalRequest
-from portal.markdown import render_markdown
-from portal.preflight import init_rate_limits
-from portal.web import add_security_headers
+from portal.site import layout
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -45,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     add_security_headers(app)
 
-    from portal.cli import register_commands
+    from portal.site.cli import register_commands
 
     register_commands(app)
     return app
@@ -53,8 +54,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
-    from portal.admin.views import bp as admin_bp
-    from portal.home import bp as home_bp
     from portal.ideas.views import bp as ideas_bp
     from portal.identity.admin_views import bp as identity_admin_bp
     from portal.identity.views import bp as identity_bp
@@ -64,6 +63,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.recognition.views import bp as recognition_bp
     from portal.reviews.views import bp as reviews_bp
     from portal.scim.views import bp as scim_bp
+    from portal.site.admin import bp as admin_bp
+    from portal.site.home import bp as home_bp
 
     for blueprint in (
         home_bp,

@@ -22,7 +22,8 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 
 from portal.accounts.models import Department, Role, User
 from portal.accounts.passwords import hash_password
-from portal.db import Base
+from portal.core.db import Base
+from portal.core.markdown import render_markdown
 from portal.demo import (
     CONTRACT_PEOPLE,
     DEMO_PASSWORD,
@@ -47,7 +48,6 @@ from portal.ideas.models import (
     hot_score,
 )
 from portal.ideas.services import DECISIONS
-from portal.markdown import render_markdown
 from portal.recognition.demo import CATALOGUE, COMMITTEE_EMAILS
 from portal.recognition.models import (
     ApprovalPath,

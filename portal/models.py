@@ -1,7 +1,8 @@
 """Imports every model module so the metadata knows every table (Alembic, tests)."""
 
 from portal.accounts.models import Department, InvitationToken, User
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
+from portal.core.mail import OutboxMessage
 from portal.ideas.models import (
     Campaign,
     Category,
@@ -14,7 +15,6 @@ from portal.ideas.models import (
     Vote,
 )
 from portal.identity.models import OidcIdentity
-from portal.mail import OutboxMessage
 from portal.notifications.models import Notification
 from portal.recognition.models import (
     ApprovalStep,

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from portal import create_app
 from portal.accounts.models import Department, Role, User
 from portal.accounts.passwords import hash_password
-from portal.db import Base, Database, get_database
-from portal.extensions import limiter
-from portal.mail import SENT_IN_MEMORY
-from portal.migrate import upgrade_database
+from portal.core.db import Base, Database, get_database
+from portal.core.extensions import limiter
+from portal.core.mail import SENT_IN_MEMORY
+from portal.core.migrate import upgrade_database
 
 PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = hash_password(PASSWORD)

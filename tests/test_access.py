@@ -213,7 +213,7 @@ def test_allowed_role_is_not_refused(app: Flask, people: dict[str, User]) -> Non
 def test_denials_are_audited(app: Flask, people: dict[str, User], db) -> None:
     from sqlalchemy import select
 
-    from portal.audit import AuditEntry
+    from portal.core.audit import AuditEntry
 
     client = app.test_client()
     login(client, people["employee"].email)

@@ -9,13 +9,12 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from portal.accounts.models import Department, Role, User
+from portal.accounts.models import Delivery, Department, Role, User
+from portal.core.mail import OutboxMessage
 from portal.demo import DEMO_PASSWORD
-from portal.mail import OutboxMessage
-from portal.notifications.models import Delivery
 from portal.notifications.services import notify
-from tests.admin.test_importing import CLEAN, HEADER, MISTAKES
 from tests.conftest import UserFactory, login
+from tests.site.admin.test_importing import CLEAN, HEADER, MISTAKES
 
 
 def people_count(db: Session) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
+from portal.core.markdown import render_markdown
 from portal.demo import DEMO_PASSWORD
 from portal.ideas.models import (
     VOTABLE_STATUSES,
@@ -25,7 +26,6 @@ from portal.ideas.models import (
     hot_score,
 )
 from portal.ideas.search import matches_search
-from portal.markdown import render_markdown
 from portal.recognition.models import (
     ApprovalStep,
     Award,

@@ -25,12 +25,12 @@ from werkzeug.routing import IntegerConverter
 from wtforms.fields.core import UnboundField
 
 from portal.accounts.models import Role, User
-from portal.audit import AuditEntry
-from portal.db import Base, Database, utcnow
+from portal.core.audit import AuditEntry
+from portal.core.db import Base, Database, utcnow
+from portal.core.pagination import encode_cursor
 from portal.ideas.models import Category
 from portal.ideas.services import CampaignInput, add_comment, create_campaign, submit_idea
 from portal.notifications.services import notify
-from portal.pagination import encode_cursor
 from portal.recognition.models import ReviewCycle
 from portal.recognition.services import nominate
 from portal.scim.tokens import create_token

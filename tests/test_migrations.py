@@ -3,8 +3,8 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from portal.db import Base, Database
-from portal.migrate import include_name
+from portal.core.db import Base, Database
+from portal.core.migrate import include_name
 
 
 def test_models_and_migrations_agree(database: Database) -> None:
@@ -19,7 +19,7 @@ def test_models_and_migrations_agree(database: Database) -> None:
 def test_migrations_are_at_head(database: Database) -> None:
     from alembic.script import ScriptDirectory
 
-    from portal.migrate import alembic_config
+    from portal.core.migrate import alembic_config
 
     heads = ScriptDirectory.from_config(alembic_config(database.engine)).get_heads()
     with database.engine.connect() as connection:
@@ -31,8 +31,8 @@ def test_migrations_are_at_head(database: Database) -> None:
 def test_migration_0005_stores_the_sanitised_html_of_existing_comments(tmp_path) -> None:
     from sqlalchemy import create_engine, text
 
-    from portal.markdown import render_markdown
-    from portal.migrate import upgrade_database
+    from portal.core.markdown import render_markdown
+    from portal.core.migrate import upgrade_database
 
     engine = create_engine(f"sqlite:///{tmp_path / 'before-0005.sqlite3'}")
     upgrade_database(engine, "0004")

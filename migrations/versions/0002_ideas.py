@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-import portal.db
+import portal.core.db
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -80,7 +80,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
         sa.UniqueConstraint("name", name=op.f("uq_categories_name")),
     )
@@ -93,7 +93,7 @@ def upgrade() -> None:
         sa.Column("ends_on", sa.Date(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_campaigns_ends_after_start")),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
@@ -167,12 +167,12 @@ def upgrade() -> None:
         sa.Column("vote_count", sa.Integer(), nullable=False),
         sa.Column("comment_count", sa.Integer(), nullable=False),
         sa.Column("hot_score", sa.Float(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", portal.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("submitted_at", portal.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("first_response_at", portal.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("decided_at", portal.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_activity_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("first_response_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_activity_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "status <> 'duplicate' OR duplicate_of_id IS NOT NULL",
             name=op.f("ck_ideas_duplicate_names_original"),
@@ -238,9 +238,9 @@ def upgrade() -> None:
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("official", sa.Boolean(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("edited_at", portal.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("deleted_at", portal.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("edited_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["author_id"],
             ["users.id"],
@@ -260,7 +260,7 @@ def upgrade() -> None:
         "follows",
         sa.Column("idea_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["idea_id"], ["ideas.id"], name=op.f("fk_follows_idea_id_ideas"), ondelete="CASCADE"
         ),
@@ -335,7 +335,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["users.id"],
@@ -362,7 +362,7 @@ def upgrade() -> None:
         sa.Column("after", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("measured_on", sa.Date(), nullable=False),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["idea_id"], ["ideas.id"], name=op.f("fk_impacts_idea_id_ideas"), ondelete="CASCADE"
         ),
@@ -381,7 +381,7 @@ def upgrade() -> None:
         "votes",
         sa.Column("idea_id", sa.Integer(), nullable=False),
         sa.Column("voter_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["idea_id"], ["ideas.id"], name=op.f("fk_votes_idea_id_ideas"), ondelete="CASCADE"
         ),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.db
+import portal.core.db
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -52,7 +52,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("points >= 0", name=op.f("ck_awards_points_not_negative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_awards")),
         sa.UniqueConstraint("name", name=op.f("uq_awards_name")),
@@ -63,8 +63,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
-        sa.Column("closed_at", portal.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_review_cycles_ends_after_start")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_cycles")),
         sa.UniqueConstraint("name", name=op.f("uq_review_cycles_name")),
@@ -126,8 +126,8 @@ def upgrade() -> None:
         ),
         sa.Column("current_level", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("decided_at", portal.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint("current_level >= 1", name=op.f("ck_nominations_level_positive")),
         sa.CheckConstraint(
             "nominator_id <> nominee_id", name=op.f("ck_nominations_no_self_nomination")
@@ -239,8 +239,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("reason", sa.String(length=500), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("resolved_at", portal.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("resolved_by_id", sa.Integer(), nullable=True),
         sa.Column(
             "resolution",
@@ -284,7 +284,7 @@ def upgrade() -> None:
         sa.Column("to_status", sa.String(length=32), nullable=False),
         sa.Column("level", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["users.id"],
@@ -345,7 +345,7 @@ def upgrade() -> None:
         sa.Column("nomination_id", sa.Integer(), nullable=False),
         sa.Column("award_id", sa.Integer(), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("points >= 0", name=op.f("ck_points_ledger_points_not_negative")),
         sa.ForeignKeyConstraint(
             ["award_id"],
@@ -378,7 +378,7 @@ def upgrade() -> None:
         sa.Column("cycle_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
-        sa.Column("frozen_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("frozen_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["cycle_id"],
             ["review_cycles.id"],
@@ -400,7 +400,7 @@ def upgrade() -> None:
         "recognition_preferences",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("hidden_from_colleagues", sa.Boolean(), nullable=False),
-        sa.Column("updated_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from portal.markdown import render_markdown
+from portal.core.markdown import render_markdown
 
 revision: str = "0005"
 down_revision: str | None = "0004"

@@ -20,7 +20,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The document of 0002's ix_ideas_search; the models leave the column out
-# (portal.migrate.SCHEMA_OUTSIDE_MODELS), so the ORM never writes it.
+# (portal.core.migrate.SCHEMA_OUTSIDE_MODELS), so the ORM never writes it.
 DOCUMENT = "to_tsvector('english', title || ' ' || problem || ' ' || solution || ' ' || impact)"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.db
+import portal.core.db
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -27,8 +27,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("display_name", sa.String(length=255), nullable=False),
         sa.Column("external_id", sa.String(length=255), nullable=True),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scim_groups")),
         sa.UniqueConstraint("display_name", name=op.f("uq_scim_groups_display_name")),
         sa.UniqueConstraint("external_id", name=op.f("uq_scim_groups_external_id")),
@@ -40,8 +40,8 @@ def upgrade() -> None:
         sa.Column("issuer", sa.String(length=255), nullable=False),
         sa.Column("subject", sa.String(length=255), nullable=False),
         sa.Column("joined_by_sign_in", sa.Boolean(), nullable=False),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_sign_in_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_sign_in_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -56,7 +56,7 @@ def upgrade() -> None:
         "scim_accounts",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("external_id", sa.String(length=255), nullable=True),
-        sa.Column("deleted_at", portal.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -95,9 +95,9 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", portal.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_used_at", portal.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_used_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["users.id"],

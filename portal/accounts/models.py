@@ -9,8 +9,15 @@ from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.accounts.emails import skeleton_digest
-from portal.db import Base, enum_by_value, utcnow
-from portal.notifications.models import Delivery
+from portal.core.db import Base, enum_by_value, utcnow
+
+
+class Delivery(enum.StrEnum):
+    """How a person wants email about their notifications."""
+
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    NONE = "none"
 
 
 class Role(enum.StrEnum):

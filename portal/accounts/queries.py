@@ -8,7 +8,7 @@ from sqlalchemy import func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, Role, User
-from portal.pagination import Page, decode_cursor, page_from_rows
+from portal.core.pagination import Page, decode_cursor, page_from_rows
 
 
 def manager_chain_ids(session: Session, user_id: int) -> set[int]:

@@ -18,10 +18,10 @@ from portal.accounts.models import Department, InvitationToken, Role, User
 from portal.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from portal.accounts.queries import manager_chain_ids
 from portal.accounts.throttling import Bucket, count_failure, exhausted_bucket, minutes_to_wait
-from portal.audit import record_audit
-from portal.db import utcnow
-from portal.errors import Conflict, DomainError, NotFound
-from portal.mail import enqueue_email
+from portal.core.audit import record_audit
+from portal.core.db import utcnow
+from portal.core.errors import Conflict, DomainError, NotFound
+from portal.core.mail import enqueue_email
 
 OWN_ROLE = "You cannot change your own role; ask another admin."
 NO_ADMIN_LEFT = "That would leave the portal without an active admin."

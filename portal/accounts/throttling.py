@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 
-from portal.extensions import limiter
+from portal.core.extensions import limiter
 
 NAMESPACE = "portal-failures"
 

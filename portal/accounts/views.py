@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, abort, current_app, flash, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from portal.accounts import queries
+from portal.accounts.access import employee_required
 from portal.accounts.devices import remember_device, sign_in_buckets
 from portal.accounts.emails import canonical_email
 from portal.accounts.forms import LoginForm, PasswordChangeForm, PeopleSearchForm, SetPasswordForm
@@ -18,22 +17,18 @@ from portal.accounts.services import (
     sign_in,
     sign_out,
 )
+from portal.accounts.sessions import sign_in_expired, start_session
 from portal.accounts.throttling import Bucket
-from portal.db import db_session
-from portal.errors import DomainError, Forbidden
-from portal.extensions import login_manager
+from portal.core.db import db_session
+from portal.core.errors import DomainError, Forbidden
+from portal.core.extensions import login_manager
+from portal.core.forms import attach_error
+from portal.core.web import redirect_to, render, safe_next, wants_fragment
 from portal.identity.oidc import LOGOUT_HINT_FIELD, password_sign_in_allowed, provider_logout_url
-from portal.layout import get_person_with_layout_facts
 from portal.recognition.queries import list_person_awards
-from portal.web import employee_required, redirect_to, render, safe_next, wants_fragment
+from portal.site.layout import get_person_with_layout_facts
 
 bp = Blueprint("accounts", __name__)
-
-
-def sign_in_expired() -> bool:
-    started = session.get("signed_in_at")
-    lifetime = current_app.permanent_session_lifetime.total_seconds()
-    return not isinstance(started, int) or time.time() - started > lifetime
 
 
 @login_manager.user_loader
@@ -55,23 +50,6 @@ def load_user(token: str) -> User | None:
 def send_to_login():
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect_to(url_for("accounts.login", next=target))
-
-
-def start_session(user: User) -> None:
-    """A fresh session for the signed-in person: nothing from before sign-in carries over."""
-    session.clear()
-    login_user(user)
-    session.permanent = True
-    session["signed_in_at"] = int(time.time())
-
-
-def attach_error(form, error: DomainError) -> None:
-    """Show a service's message beside the field it names, or above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def render_form(template: str, form, refusal: DomainError | None = None):

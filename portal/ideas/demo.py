@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.db import utcnow
+from portal.core.db import utcnow
 from portal.ideas.models import Category, CustomerChannel, Idea, IdeaStatus, hot_score
 from portal.ideas.services import (
     CampaignInput,

@@ -12,9 +12,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.core.inputs import SensibleDate, WholeNumberField, optional_choice_number
 from portal.ideas.models import CustomerChannel
 from portal.ideas.services import REVIEW_STATUSES
-from portal.inputs import SensibleDate, WholeNumberField, optional_choice_number
 
 CHANNEL_CHOICES = [
     SelectChoice("", "Choose a channel"),

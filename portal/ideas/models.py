@@ -13,12 +13,11 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Department, User
-from portal.db import Base, enum_by_value, utcnow
+from portal.core.db import AppendOnly, Base, enum_by_value, utcnow
 
 
 class CustomerChannel(enum.StrEnum):
@@ -252,7 +251,7 @@ class Comment(Base):
         return self.deleted_at is not None
 
 
-class IdeaEvent(Base):
+class IdeaEvent(AppendOnly, Base):
     """An immutable line of an idea's timeline: who moved it from what to what, and why."""
 
     __tablename__ = "idea_events"
@@ -269,11 +268,6 @@ class IdeaEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User] = relationship(lazy="raise")
-
-
-@event.listens_for(IdeaEvent, "before_update")
-def _events_are_immutable(*_args: object) -> None:
-    raise ValueError("An idea's timeline is append-only: events are never changed.")
 
 
 class Impact(Base):

@@ -27,7 +27,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, Role, User
-from portal.db import utcnow
+from portal.core.db import utcnow
+from portal.core.pagination import (
+    Page,
+    decode_cursor,
+    decode_timestamp_cursor,
+    encode_cursor,
+    page_from_rows,
+)
 from portal.ideas.models import (
     VOTABLE_STATUSES,
     Campaign,
@@ -44,13 +51,6 @@ from portal.ideas.models import (
 )
 from portal.ideas.search import match_condition, matches_search, search_terms, walks_sort_order
 from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, reviews_by_role
-from portal.pagination import (
-    Page,
-    decode_cursor,
-    decode_timestamp_cursor,
-    encode_cursor,
-    page_from_rows,
-)
 
 ideas_table = Idea.__table__
 users_table = User.__table__

@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, Role, User
 from portal.accounts.queries import managers_above
-from portal.audit import record_audit
-from portal.db import utcnow
-from portal.errors import Conflict, DomainError, Forbidden, NotFound
+from portal.core.audit import record_audit
+from portal.core.db import utcnow
+from portal.core.errors import Conflict, DomainError, Forbidden, NotFound
+from portal.core.inputs import check_amount, check_date
+from portal.core.markdown import render_markdown
 from portal.ideas.models import (
     Campaign,
     Category,
@@ -31,8 +33,6 @@ from portal.ideas.models import (
     Vote,
     hot_score,
 )
-from portal.inputs import check_amount, check_date
-from portal.markdown import render_markdown
 from portal.notifications.services import notify
 
 # The one table of allowed moves. Drafts leave only through submit_idea (the author's act).

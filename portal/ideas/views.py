@@ -6,10 +6,18 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from portal.accounts.views import attach_error
-from portal.db import db_session, utcnow
-from portal.errors import DomainError
-from portal.extensions import htmx
+from portal.accounts.access import admin_required, employee_required, manager_required
+from portal.core.db import db_session, utcnow
+from portal.core.errors import DomainError
+from portal.core.extensions import htmx
+from portal.core.forms import attach_error
+from portal.core.inputs import parse_id
+from portal.core.web import (
+    redirect_to,
+    render,
+    safe_next,
+    wants_fragment,
+)
 from portal.ideas import queries
 from portal.ideas.cards import card_html
 from portal.ideas.forms import (
@@ -45,16 +53,6 @@ from portal.ideas.services import (
     update_campaign,
     update_idea,
     withdraw_vote,
-)
-from portal.inputs import parse_id
-from portal.web import (
-    admin_required,
-    employee_required,
-    manager_required,
-    redirect_to,
-    render,
-    safe_next,
-    wants_fragment,
 )
 
 bp = Blueprint("ideas", __name__)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 
-from portal.accounts.views import attach_error
-from portal.admin.forms import ConfirmForm
-from portal.db import db_session
-from portal.errors import DomainError
+from portal.accounts.access import admin_required
+from portal.core.db import db_session
+from portal.core.errors import DomainError
+from portal.core.forms import attach_error
+from portal.core.web import redirect_to, render
 from portal.identity.forms import TokenForm
 from portal.identity.queries import list_joined_without_manager
 from portal.scim.models import ScimToken
 from portal.scim.queries import list_tokens
 from portal.scim.tokens import create_token, revoke_token
-from portal.web import admin_required, redirect_to, render
+from portal.site.admin.forms import ConfirmForm
 
 bp = Blueprint("identity_admin", __name__, url_prefix="/admin/identity")
 

@@ -16,9 +16,9 @@ from portal.accounts.services import (
     find_user_by_email,
     normalize_email,
 )
-from portal.audit import record_audit
-from portal.db import utcnow
-from portal.errors import DomainError
+from portal.core.audit import record_audit
+from portal.core.db import utcnow
+from portal.core.errors import DomainError
 from portal.identity.actors import system_actor
 from portal.identity.models import OidcIdentity
 

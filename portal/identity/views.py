@@ -9,8 +9,9 @@ from flask_login import current_user
 from joserfc.errors import JoseError
 from sqlalchemy.orm import Session
 
-from portal.accounts.views import start_session
-from portal.db import get_database
+from portal.accounts.sessions import start_session
+from portal.core.db import get_database
+from portal.core.web import redirect_to, render, safe_next
 from portal.identity.oidc import (
     LEEWAY_SECONDS,
     LOGOUT_HINT_FIELD,
@@ -24,7 +25,6 @@ from portal.identity.services import (
     record_sign_in_failure,
     sign_in_with_provider,
 )
-from portal.web import redirect_to, render, safe_next
 
 bp = Blueprint("identity", __name__)
 

@@ -3,7 +3,7 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from portal.inputs import filter_number
+from portal.core.inputs import filter_number
 from portal.leaderboards.periods import Period
 from portal.leaderboards.queries import Grouping
 

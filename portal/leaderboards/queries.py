@@ -10,13 +10,13 @@ from sqlalchemy import ColumnElement, Select, func, literal, null, select, tuple
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
-from portal.db import utcnow
-from portal.errors import DomainError
-from portal.inputs import check_date
+from portal.core.db import utcnow
+from portal.core.errors import DomainError
+from portal.core.inputs import check_date
+from portal.core.pagination import decode_cursor, encode_cursor
+from portal.core.spreadsheets import csv_text
 from portal.leaderboards.periods import DateRange, Period, calendar_range
-from portal.pagination import decode_cursor, encode_cursor
 from portal.recognition.models import Award, Nomination, NominationStatus, ReviewCycle
-from portal.spreadsheets import csv_text
 
 PAGE_SIZE = 50
 

@@ -4,9 +4,11 @@ from flask import Blueprint, Response, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.views import attach_error
-from portal.db import db_session
-from portal.errors import DomainError
+from portal.accounts.access import admin_required, manager_required
+from portal.core.db import db_session
+from portal.core.errors import DomainError
+from portal.core.forms import attach_error
+from portal.core.web import render
 from portal.leaderboards import equity
 from portal.leaderboards.forms import LeaderboardForm
 from portal.leaderboards.periods import Period
@@ -17,7 +19,6 @@ from portal.leaderboards.queries import (
     get_leaderboard,
     leaderboard_as_csv,
 )
-from portal.web import admin_required, manager_required, render
 
 bp = Blueprint("leaderboards", __name__)
 

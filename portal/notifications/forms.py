@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from portal.notifications.models import Delivery
+from portal.accounts.models import Delivery
 
 DELIVERY_CHOICES = [
     SelectChoice(Delivery.IMMEDIATE.value, "Email me each one as it happens"),

@@ -1,20 +1,11 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base, utcnow
-
-
-class Delivery(enum.StrEnum):
-    """How a person wants email about their notifications."""
-
-    IMMEDIATE = "immediate"
-    DAILY = "daily"
-    NONE = "none"
+from portal.core.db import Base, utcnow
 
 
 class Notification(Base):

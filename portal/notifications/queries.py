@@ -3,8 +3,8 @@ from __future__ import annotations
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
+from portal.core.pagination import Page, decode_cursor, page_from_rows
 from portal.notifications.models import Notification
-from portal.pagination import Page, decode_cursor, page_from_rows
 
 
 def list_notifications(

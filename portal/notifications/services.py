@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
-from portal.db import utcnow
-from portal.errors import NotFound
-from portal.mail import enqueue_email
-from portal.notifications.models import Delivery, Notification
+from portal.accounts.models import Delivery, User
+from portal.core.db import utcnow
+from portal.core.errors import NotFound
+from portal.core.mail import enqueue_email
+from portal.notifications.models import Notification
 
 
 def notify(

@@ -3,12 +3,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user
 
-from portal.db import db_session
+from portal.accounts.access import employee_required
+from portal.accounts.models import Delivery
+from portal.core.db import db_session
+from portal.core.web import redirect_to, render, safe_next
 from portal.notifications import queries
 from portal.notifications.forms import DeliveryForm, MarkReadForm
-from portal.notifications.models import Delivery
 from portal.notifications.services import mark_all_read, mark_read, set_delivery
-from portal.web import employee_required, redirect_to, render, safe_next
 
 bp = Blueprint("notifications", __name__)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user
 
-from portal.accounts.views import attach_error
-from portal.admin.forms import ConfirmForm
-from portal.db import db_session
-from portal.errors import DomainError
+from portal.accounts.access import admin_required
+from portal.core.db import db_session
+from portal.core.errors import DomainError
+from portal.core.forms import attach_error
+from portal.core.web import redirect_to, render
 from portal.recognition import queries
-from portal.recognition.forms import AwardForm, FlagResolutionForm
+from portal.recognition.forms import AwardForm, FlagResolutionForm, split_emails
 from portal.recognition.models import ApprovalPath, Award, AwardTier, FlagResolution
 from portal.recognition.services import (
     AwardDetails,
@@ -20,8 +21,7 @@ from portal.recognition.services import (
     set_award_active,
     update_award,
 )
-from portal.recognition.views import split_emails
-from portal.web import admin_required, redirect_to, render
+from portal.site.admin.forms import ConfirmForm
 
 bp = Blueprint("recognition_admin", __name__, url_prefix="/admin")
 

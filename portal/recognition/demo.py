@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.db import utcnow
+from portal.core.db import utcnow
 from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
 
 CATALOGUE = [

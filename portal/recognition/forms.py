@@ -1,3 +1,5 @@
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -12,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from portal.inputs import WholeNumberField, choice_number
+from portal.core.inputs import WholeNumberField, choice_number
 from portal.recognition.models import ApprovalPath, AwardTier, Trait
 from portal.recognition.services import MAX_AWARD_POINTS
 
@@ -112,3 +114,8 @@ class WithdrawForm(FlaskForm):
 class PrivacyForm(FlaskForm):
     hidden = BooleanField("Hide my awards from colleagues on the wall and my profile")
     submit = SubmitField("Save privacy choice")
+
+
+def split_emails(text: str | None) -> list[str]:
+    """The addresses in a field that separates them with spaces, commas or semicolons."""
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]

@@ -12,13 +12,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    event,
     text,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.db import Base, enum_by_value, utcnow
+from portal.core.db import AppendOnly, Base, enum_by_value, utcnow
 
 
 class AwardTier(enum.StrEnum):
@@ -215,7 +214,7 @@ class ApprovalStep(Base):
     )
 
 
-class NominationEvent(Base):
+class NominationEvent(AppendOnly, Base):
     """An immutable record of one action on a nomination."""
 
     __tablename__ = "nomination_events"
@@ -252,7 +251,7 @@ class IntegrityFlag(Base):
     )
 
 
-class PointsLedgerEntry(Base):
+class PointsLedgerEntry(AppendOnly, Base):
     """Append-only: one credit per approved nomination, never changed or removed."""
 
     __tablename__ = "points_ledger"
@@ -281,17 +280,3 @@ class RecognitionPreference(Base):
     )
     hidden_from_colleagues: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class ImmutableRowError(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_changes_to_records(session: Session, _context, _instances) -> None:
-    """Events and ledger entries are appended, never edited or deleted."""
-    for instance in (*session.dirty, *session.deleted):
-        if isinstance(instance, NominationEvent | PointsLedgerEntry) and (
-            instance in session.deleted or session.is_modified(instance)
-        ):
-            raise ImmutableRowError(f"{type(instance).__name__} rows cannot be changed")

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, literal, select, true, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Role, User
-from portal.pagination import Page, decode_cursor, decode_timestamp_cursor, page_from_rows
+from portal.core.pagination import Page, decode_cursor, decode_timestamp_cursor, page_from_rows
 from portal.recognition.models import (
     ApprovalStep,
     Award,

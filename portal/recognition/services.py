@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
-from portal.audit import record_audit
-from portal.db import utcnow
-from portal.errors import Conflict, DomainError, Forbidden, NotFound
+from portal.core.audit import record_audit
+from portal.core.db import utcnow
+from portal.core.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.notifications.services import notify
 from portal.recognition.models import (
     LIVE_STATUSES,

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.views import attach_error
-from portal.db import db_session
-from portal.errors import DomainError
+from portal.accounts.access import employee_required
+from portal.core.db import db_session
+from portal.core.errors import DomainError
+from portal.core.forms import attach_error
+from portal.core.web import redirect_to, render
 from portal.recognition import queries
 from portal.recognition.forms import (
     DecisionForm,
@@ -16,6 +16,7 @@ from portal.recognition.forms import (
     PrivacyForm,
     ResubmitForm,
     WithdrawForm,
+    split_emails,
 )
 from portal.recognition.services import (
     AlreadyDecided,
@@ -27,13 +28,8 @@ from portal.recognition.services import (
     set_recognition_privacy,
     withdraw_nomination,
 )
-from portal.web import employee_required, redirect_to, render
 
 bp = Blueprint("recognition", __name__, url_prefix="/recognition")
-
-
-def split_emails(text: str | None) -> list[str]:
-    return [part for part in re.split(r"[\s,;]+", text or "") if part]
 
 
 def award_choices() -> list[SelectChoice]:

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
-from portal.errors import Forbidden, NotFound
-from portal.pagination import Page, decode_cursor, page_from_rows
+from portal.core.errors import Forbidden, NotFound
+from portal.core.pagination import Page, decode_cursor, page_from_rows
+from portal.core.spreadsheets import csv_text
 from portal.recognition.models import ReviewCycle
 from portal.reviews.models import ReviewPacket
 from portal.reviews.packets import Packet, build_packets
-from portal.spreadsheets import csv_text
 
 
 def list_cycles(session: Session) -> list[ReviewCycle]:

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
-from portal.audit import record_audit
-from portal.db import utcnow
-from portal.errors import Conflict, DomainError, NotFound
-from portal.inputs import check_date
+from portal.core.audit import record_audit
+from portal.core.db import utcnow
+from portal.core.errors import Conflict, DomainError, NotFound
+from portal.core.inputs import check_date
 from portal.recognition.models import ReviewCycle
 from portal.reviews.models import ReviewPacket
 from portal.reviews.packets import build_packets

@@ -5,15 +5,16 @@ import json
 from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_login import current_user
 
-from portal.accounts.views import attach_error
-from portal.admin.forms import ConfirmForm
-from portal.db import db_session
-from portal.errors import DomainError
-from portal.inputs import parse_id
+from portal.accounts.access import admin_required, employee_required
+from portal.core.db import db_session
+from portal.core.errors import DomainError
+from portal.core.forms import attach_error
+from portal.core.inputs import parse_id
+from portal.core.web import redirect_to, render
 from portal.reviews import queries
 from portal.reviews.forms import CycleForm
 from portal.reviews.services import close_cycle, create_cycle
-from portal.web import admin_required, employee_required, redirect_to, render
+from portal.site.admin.forms import ConfirmForm
 
 bp = Blueprint("reviews", __name__)
 

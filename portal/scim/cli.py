@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.db import get_database
-from portal.errors import DomainError
+from portal.core.db import get_database
+from portal.core.errors import DomainError
 from portal.scim.queries import list_tokens
 from portal.scim.tokens import create_token, find_token_by_name, revoke_token
 

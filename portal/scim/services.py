@@ -23,9 +23,9 @@ from portal.accounts.services import (
     set_person_active,
     update_person,
 )
-from portal.audit import record_audit
-from portal.db import utcnow
-from portal.errors import Conflict
+from portal.core.audit import record_audit
+from portal.core.db import utcnow
+from portal.core.errors import Conflict
 from portal.identity.actors import system_actor
 from portal.scim.models import ScimAccount, ScimGroup, ScimGroupMember, ScimToken
 from portal.scim.protocol import ScimError, invalid_value

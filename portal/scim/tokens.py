@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.audit import record_audit
-from portal.db import utcnow
-from portal.errors import Conflict, DomainError, NotFound
+from portal.core.audit import record_audit
+from portal.core.db import utcnow
+from portal.core.errors import Conflict, DomainError, NotFound
 from portal.scim.models import ScimToken
 
 PREFIX = "scim_"

@@ -14,9 +14,9 @@ from flask import Blueprint, Response, current_app, g, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from portal.accounts.models import Role
-from portal.db import db_session, roll_back_request
-from portal.errors import DomainError, roll_back_and_audit
-from portal.extensions import csrf
+from portal.core.db import db_session, roll_back_request
+from portal.core.errors import DomainError, roll_back_and_audit
+from portal.core.extensions import csrf
 from portal.scim import queries, services
 from portal.scim.protocol import (
     ScimError,

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from portal.accounts.emails import skeleton_digest
-from portal.db import Database
-from portal.migrate import upgrade_database
+from portal.core.db import Database
+from portal.core.migrate import upgrade_database
 
 SCRATCH_SCHEMA = "migration_0007"
 

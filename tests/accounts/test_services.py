@@ -29,10 +29,10 @@ from portal.accounts.services import (
     update_person,
 )
 from portal.accounts.throttling import Bucket
-from portal.audit import AuditEntry
-from portal.db import Database, utcnow
-from portal.errors import Conflict, DomainError, NotFound
-from portal.mail import OutboxMessage
+from portal.core.audit import AuditEntry
+from portal.core.db import Database, utcnow
+from portal.core.errors import Conflict, DomainError, NotFound
+from portal.core.mail import OutboxMessage
 from tests.conftest import PASSWORD, UserFactory
 
 FAILED = "That email and password do not match an active account."

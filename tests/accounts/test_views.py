@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from tests.conftest import PASSWORD, UserFactory, login
 
 SignIn = Callable[[User], FlaskClient]

@@ -12,7 +12,7 @@ from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from portal.db import get_database
+from portal.core.db import get_database
 from portal.demo import DEMO_PASSWORD, load_demo_data
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, Route, expect
 
-from portal.db import get_database
+from portal.core.db import get_database
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: F401 - same browser settings
 from tests.identity.conftest import Provider, portal_trusting, provider_app, served
 

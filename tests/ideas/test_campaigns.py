@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.db import utcnow
-from portal.errors import DomainError, Forbidden
+from portal.core.db import utcnow
+from portal.core.errors import DomainError, Forbidden
 from portal.ideas.models import Campaign
 from portal.ideas.services import CampaignInput, cast_vote, create_campaign, submit_idea
 from tests.ideas.conftest import complete_input

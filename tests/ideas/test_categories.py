@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.errors import DomainError, Forbidden
+from portal.core.errors import DomainError, Forbidden
 from portal.ideas.services import add_category, set_category_active, submit_idea
 from tests.ideas.conftest import complete_input
 

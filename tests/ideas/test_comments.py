@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role
-from portal.errors import DomainError, Forbidden
+from portal.core.errors import DomainError, Forbidden
+from portal.core.markdown import render_markdown
 from portal.ideas import queries
 from portal.ideas.models import Comment, Follow
 from portal.ideas.services import (
@@ -15,10 +16,9 @@ from portal.ideas.services import (
     edit_comment,
     mark_official_response,
 )
-from portal.markdown import render_markdown
 from portal.notifications.models import Notification
+from tests.core.test_markdown import HOSTILE, live_markup
 from tests.ideas.conftest import BASE_URL
-from tests.test_markdown import HOSTILE, live_markup
 
 
 def test_a_comment_counts_and_tells_followers_but_not_its_writer(

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import event, select
 
-from portal.db import Database
+from portal.core.db import Database
 from portal.ideas.models import Idea, IdeaStatus
 from portal.ideas.search import MANY_MATCHES
 from tests.ideas.test_statement_counts import bulk_ideas

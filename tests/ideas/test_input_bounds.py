@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from portal.db import utcnow
-from portal.errors import DomainError
+from portal.core.db import utcnow
+from portal.core.errors import DomainError
 from portal.ideas.models import Campaign, Idea, IdeaStatus, Impact
 from portal.ideas.services import (
     CampaignInput,

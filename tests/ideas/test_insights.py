@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal.accounts.models import Role
-from portal.db import utcnow
+from portal.core.db import utcnow
 from portal.ideas.insights import get_insights
 from portal.ideas.models import IdeaStatus
 from portal.ideas.services import TransitionInput, cast_vote, transition_idea

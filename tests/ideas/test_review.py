@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.audit import AuditEntry
-from portal.errors import DomainError, Forbidden
+from portal.core.audit import AuditEntry
+from portal.core.db import ImmutableRowError
+from portal.core.errors import DomainError, Forbidden
 from portal.ideas.models import Follow, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
 from portal.ideas.services import (
     TRANSITIONS,
@@ -193,5 +194,5 @@ def test_timeline_events_cannot_be_changed(db, employee, make_idea):
     make_idea(employee)
     event = db.scalars(select(IdeaEvent)).one()
     event.note = "rewritten history"
-    with pytest.raises(ValueError, match="append-only"):
+    with pytest.raises(ImmutableRowError, match="IdeaEvent rows cannot be changed"):
         db.flush()

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.audit import AuditEntry
-from portal.errors import Forbidden
+from portal.core.audit import AuditEntry
+from portal.core.errors import Forbidden
 from portal.ideas.models import Comment, Idea, IdeaEvent, IdeaStatus
 from portal.ideas.queries import list_review_queue
 from portal.ideas.services import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal.accounts.models import Role
-from portal.db import utcnow
+from portal.core.db import utcnow
 from portal.ideas.models import IdeaStatus
 from portal.ideas.queries import list_review_queue
 

@@ -13,7 +13,8 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.db import utcnow
+from portal.core.db import utcnow
+from portal.core.markdown import render_markdown
 from portal.ideas.models import (
     Category,
     Comment,
@@ -25,7 +26,6 @@ from portal.ideas.models import (
     hot_score,
 )
 from portal.ideas.services import add_comment, cast_vote
-from portal.markdown import render_markdown
 from tests.ideas.conftest import BASE_URL
 
 FEW, MANY = 5, 500

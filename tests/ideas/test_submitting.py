@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.errors import Conflict, DomainError, Forbidden
+from portal.core.errors import Conflict, DomainError, Forbidden
 from portal.ideas.models import Follow, IdeaCoAuthor, IdeaEvent, IdeaStatus, Vote
 from portal.ideas.services import IdeaInput, cast_vote, submit_idea, update_idea
 from tests.ideas.conftest import complete_input

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from portal.ideas.models import Idea, IdeaStatus, Vote
 from portal.ideas.services import cast_vote
 
@@ -213,7 +213,7 @@ def test_the_review_queue_lists_oldest_first_and_flags_overdue(
 ):
     from datetime import timedelta
 
-    from portal.db import utcnow
+    from portal.core.db import utcnow
 
     old = make_idea(employee, "Old unanswered idea")
     new = make_idea(employee, "Fresh idea")

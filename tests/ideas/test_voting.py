@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from portal.errors import DomainError, NotFound
+from portal.core.errors import DomainError, NotFound
 from portal.ideas.models import Follow, IdeaStatus, Vote, hot_score
 from portal.ideas.services import cast_vote, follow_idea, unfollow_idea, withdraw_vote
 

@@ -25,7 +25,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from portal import create_app
-from portal.db import get_database
+from portal.core.db import get_database
 
 CLIENT_ID = "portal-tests"
 CLIENT_SECRET = "provider-secret"

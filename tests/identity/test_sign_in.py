@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from portal.identity.models import OidcIdentity
 from tests.conftest import UserFactory
 from tests.identity.conftest import (

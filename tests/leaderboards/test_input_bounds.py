@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from portal.spreadsheets import spreadsheet_cell
+from portal.core.spreadsheets import spreadsheet_cell
+from tests.core.test_spreadsheets import HOSTILE_NAMES, names_in
 from tests.leaderboards.test_leaderboards import award_to
 from tests.recognition.conftest import Org
-from tests.test_spreadsheets import HOSTILE_NAMES, names_in
 
 
 @pytest.mark.parametrize(

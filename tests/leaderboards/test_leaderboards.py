@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from portal.db import utcnow
+from portal.core.db import utcnow
 from portal.leaderboards.periods import Period, calendar_range
 from portal.leaderboards.queries import (
     PAGE_SIZE,

@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
-from portal.errors import NotFound
-from portal.layout import get_layout_facts
-from portal.mail import OutboxMessage
-from portal.notifications.models import Delivery, Notification
+from portal.accounts.models import Delivery, User
+from portal.core.errors import NotFound
+from portal.core.mail import OutboxMessage
+from portal.notifications.models import Notification
 from portal.notifications.services import (
     mark_all_read,
     mark_read,
@@ -18,6 +17,7 @@ from portal.notifications.services import (
     send_daily_digests,
     set_delivery,
 )
+from portal.site.layout import get_layout_facts
 from tests.conftest import UserFactory
 
 BASE_URL = "http://portal.test/"

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
-from portal.notifications.models import Delivery, Notification
+from portal.accounts.models import Delivery, User
+from portal.notifications.models import Notification
 from portal.notifications.services import notify
 
 SignIn = Callable[[User], FlaskClient]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.db import utcnow
+from portal.core.db import utcnow
 from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
 from portal.recognition.services import NominationRequest
 from tests.conftest import UserFactory

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.errors import DomainError, Forbidden
+from portal.core.errors import DomainError, Forbidden
 from portal.recognition.models import (
     ApprovalPath,
     ApprovalStep,

@@ -9,14 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role
-from portal.errors import DomainError, Forbidden
+from portal.core.db import ImmutableRowError
+from portal.core.errors import DomainError, Forbidden
 from portal.notifications.models import Notification
 from portal.recognition.models import (
     ApprovalStep,
     AwardTier,
     FlagKind,
     FlagResolution,
-    ImmutableRowError,
     IntegrityFlag,
     Nomination,
     NominationEvent,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from portal.errors import DomainError
+from portal.core.errors import DomainError
 from portal.recognition.models import ApprovalPath, Award, AwardTier, Nomination, NominationStatus
 from portal.recognition.services import MAX_AWARD_POINTS, AwardDetails, create_award
 from tests.recognition.conftest import Org

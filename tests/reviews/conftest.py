@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.db import utcnow
+from portal.core.db import utcnow
 from portal.ideas.models import Idea, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
 from tests.recognition.conftest import (  # noqa: F401 - shared fixtures for review tests
     cycle,

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, insert, select
 
-from portal.db import utcnow
-from portal.errors import DomainError
+from portal.core.db import utcnow
+from portal.core.errors import DomainError
 from portal.recognition.models import ReviewCycle
 from portal.reviews.models import ReviewPacket
 from portal.reviews.services import close_cycle, create_cycle

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from portal.spreadsheets import spreadsheet_cell
+from portal.core.spreadsheets import spreadsheet_cell
+from tests.core.test_spreadsheets import HOSTILE_NAMES, names_in
 from tests.recognition.conftest import Org
-from tests.test_spreadsheets import HOSTILE_NAMES, names_in
 
 
 def test_the_review_export_quotes_formulas(db, org: Org, cycle, admin, login_as, make_user):

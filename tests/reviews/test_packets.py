@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from portal.errors import Conflict, DomainError
+from portal.core.errors import Conflict, DomainError
 from portal.recognition.models import Nomination
 from portal.recognition.services import Decision, decide_nomination, nominate
 from portal.reviews.packets import build_packets

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role
 from portal.accounts.models import User as Person
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from tests.conftest import UserFactory
 
 SCIM_JSON = "application/scim+json"

@@ -1,0 +1,1 @@
+"""Core: what every domain uses, importing none of them: settings, database, web, errors, input."""
