@@ -65,10 +65,12 @@ def register_blueprints(app: Flask) -> None:
     from portal.scim.views import bp as scim_bp
     from portal.site.admin import bp as admin_bp
     from portal.site.home import bp as home_bp
+    from portal.site.people import bp as people_bp
 
     for blueprint in (
         home_bp,
         accounts_bp,
+        people_bp,
         identity_bp,
         identity_admin_bp,
         admin_bp,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from flask import current_app, session
 from flask_login import login_user
@@ -22,3 +23,17 @@ def sign_in_expired() -> bool:
     started = session.get("signed_in_at")
     lifetime = current_app.permanent_session_lifetime.total_seconds()
     return not isinstance(started, int) or time.time() - started > lifetime
+
+
+def signed_in_person(token: str, load: Callable[[int], User | None]) -> User | None:
+    """The person a session names, while the sign-in lasts and nobody has ended it since.
+
+    `load` reads the person by id: the site decides how much else to read with them.
+    """
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit() or sign_in_expired():
+        return None
+    user = load(int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user

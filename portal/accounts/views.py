@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, request, session, url_for
+from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from portal.accounts import queries
 from portal.accounts.access import employee_required
 from portal.accounts.devices import remember_device, sign_in_buckets
 from portal.accounts.emails import canonical_email
-from portal.accounts.forms import LoginForm, PasswordChangeForm, PeopleSearchForm, SetPasswordForm
-from portal.accounts.models import User
+from portal.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from portal.accounts.services import (
     Throttled,
     accept_invitation,
@@ -17,33 +15,16 @@ from portal.accounts.services import (
     sign_in,
     sign_out,
 )
-from portal.accounts.sessions import sign_in_expired, start_session
+from portal.accounts.sessions import start_session
 from portal.accounts.throttling import Bucket
 from portal.core.db import db_session
 from portal.core.errors import DomainError, Forbidden
 from portal.core.extensions import login_manager
 from portal.core.forms import attach_error
-from portal.core.web import redirect_to, render, safe_next, wants_fragment
+from portal.core.web import redirect_to, render, safe_next
 from portal.identity.oidc import LOGOUT_HINT_FIELD, password_sign_in_allowed, provider_logout_url
-from portal.recognition.queries import list_person_awards
-from portal.site.layout import get_person_with_layout_facts
 
 bp = Blueprint("accounts", __name__)
-
-
-@login_manager.user_loader
-def load_user(token: str) -> User | None:
-    user_id, _, version = token.partition(":")
-    if not user_id.isdigit() or sign_in_expired():
-        return None
-    session = db_session()
-    if request.method == "GET" and not wants_fragment():
-        user = get_person_with_layout_facts(session, int(user_id))  # a full page: one statement
-    else:
-        user = session.get(User, int(user_id))
-    if user is None or not user.active or str(user.session_version) != version:
-        return None
-    return user
 
 
 @login_manager.unauthorized_handler
@@ -135,26 +116,3 @@ def invitation(token: str):
             flash("Welcome! Your password is set.", "success")
             return redirect_to(url_for("home.index"))
     return render("accounts/invitation.html", form=form)
-
-
-@bp.get("/people")
-@employee_required
-def people():
-    form = PeopleSearchForm(request.args)
-    page = queries.list_people(
-        db_session(),
-        search=form.q.data or "",
-        cursor=request.args.get("after"),
-        limit=current_app.config["PAGE_SIZE"],
-    )
-    return render("people/index.html", "people/_results.html", form=form, page=page)
-
-
-@bp.get("/people/<int:user_id>")
-@employee_required
-def profile(user_id: int):
-    profile = queries.get_profile(db_session(), user_id)
-    if profile is None:
-        abort(404)
-    awards = list_person_awards(db_session(), user_id, current_user)
-    return render("people/profile.html", profile=profile, awards=awards)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
+from portal.accounts.sessions import signed_in_person
 from portal.core.db import db_session
+from portal.core.extensions import login_manager
+from portal.core.web import wants_fragment
 from portal.notifications.models import Notification
 from portal.recognition.models import (
     ApprovalStep,
@@ -91,6 +94,17 @@ def shows_approvals() -> bool:
     return current_user.is_manager or _facts().approves
 
 
+def load_signed_in_person(token: str) -> User | None:
+    """A full page reads the person with the layout's facts in one statement; others, alone."""
+    session = db_session()
+    if request.method == "GET" and not wants_fragment():
+        return signed_in_person(
+            token, lambda user_id: get_person_with_layout_facts(session, user_id)
+        )
+    return signed_in_person(token, lambda user_id: session.get(User, user_id))
+
+
 def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_signed_in_person)
     app.add_template_global(unread_count)
     app.add_template_global(shows_approvals)

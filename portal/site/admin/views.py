@@ -85,7 +85,7 @@ def new_user():
             attach_error(form, error)
         else:
             flash(f"{user.display_name} was added and invited by email.", "success")
-            return redirect_to(url_for("accounts.profile", user_id=user.id))
+            return redirect_to(url_for("people.profile", user_id=user.id))
     return render("admin/person_form.html", form=form, person=None)
 
 
@@ -113,7 +113,7 @@ def edit_user(user_id: int):
             attach_error(form, error)
         else:
             flash(f"{user.display_name} was saved.", "success")
-            return redirect_to(url_for("accounts.profile", user_id=user.id))
+            return redirect_to(url_for("people.profile", user_id=user.id))
     return render("admin/person_form.html", form=form, person=user, confirm=ConfirmForm())
 
 
