@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.inputs import SensibleDate, WholeNumberField, optional_choice_number
 from portal.ideas.models import CustomerChannel
-from portal.ideas.services import REVIEW_STATUSES
+from portal.ideas.rules import REVIEW_STATUSES
 
 CHANNEL_CHOICES = [
     SelectChoice("", "Choose a channel"),

@@ -49,8 +49,8 @@ from portal.ideas.models import (
     Impact,
     Vote,
 )
+from portal.ideas.rules import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, reviews_by_role
 from portal.ideas.search import match_condition, matches_search, search_terms, walks_sort_order
-from portal.ideas.services import EDITABLE_STATUSES, REVIEW_STATUSES, TRANSITIONS, reviews_by_role
 
 ideas_table = Idea.__table__
 users_table = User.__table__

@@ -33,27 +33,17 @@ from portal.ideas.forms import (
 from portal.ideas.insights import get_insights
 from portal.ideas.links import idea_url
 from portal.ideas.models import CustomerChannel, IdeaStatus
-from portal.ideas.services import (
-    CampaignInput,
-    IdeaInput,
-    ImpactInput,
-    TransitionInput,
-    add_category,
+from portal.ideas.services.campaigns import CampaignInput, create_campaign, update_campaign
+from portal.ideas.services.categories import add_category, set_category_active
+from portal.ideas.services.comments import (
     add_comment,
-    cast_vote,
-    create_campaign,
     delete_comment,
     edit_comment,
-    follow_idea,
     mark_official_response,
-    set_category_active,
-    submit_idea,
-    transition_idea,
-    unfollow_idea,
-    update_campaign,
-    update_idea,
-    withdraw_vote,
 )
+from portal.ideas.services.reviewing import ImpactInput, TransitionInput, transition_idea
+from portal.ideas.services.submitting import IdeaInput, submit_idea, update_idea
+from portal.ideas.services.voting import cast_vote, follow_idea, unfollow_idea, withdraw_vote
 
 bp = Blueprint("ideas", __name__)
 bp.add_app_template_global(idea_url)

@@ -7,7 +7,9 @@ import pytest
 from portal.core.db import utcnow
 from portal.core.errors import DomainError, Forbidden
 from portal.ideas.models import Campaign
-from portal.ideas.services import CampaignInput, cast_vote, create_campaign, submit_idea
+from portal.ideas.services.campaigns import CampaignInput, create_campaign
+from portal.ideas.services.submitting import submit_idea
+from portal.ideas.services.voting import cast_vote
 from tests.ideas.conftest import complete_input
 
 

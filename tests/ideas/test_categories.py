@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from portal.core.errors import DomainError, Forbidden
-from portal.ideas.services import add_category, set_category_active, submit_idea
+from portal.ideas.services.categories import add_category, set_category_active
+from portal.ideas.services.submitting import submit_idea
 from tests.ideas.conftest import complete_input
 
 

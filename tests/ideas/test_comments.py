@@ -10,7 +10,7 @@ from portal.core.errors import DomainError, Forbidden
 from portal.core.markdown import render_markdown
 from portal.ideas import queries
 from portal.ideas.models import Comment, Follow
-from portal.ideas.services import (
+from portal.ideas.services.comments import (
     add_comment,
     delete_comment,
     edit_comment,

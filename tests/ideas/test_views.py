@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.accounts.models import Role
 from portal.core.audit import AuditEntry
 from portal.ideas.models import Idea, IdeaStatus, Vote
-from portal.ideas.services import cast_vote
+from portal.ideas.services.voting import cast_vote
 
 
 def form_for(category, **changes):
