@@ -91,7 +91,7 @@ def test_admins_create_campaigns_from_the_form(db, login_as, admin):
     today = utcnow().date()
     client = login_as(admin)
     response = client.post(
-        "/ideas/campaigns/new",
+        "/admin/campaigns/new",
         data={
             "question": "How might we cut hold times?",
             "starts_on": today.isoformat(),
@@ -102,7 +102,7 @@ def test_admins_create_campaigns_from_the_form(db, login_as, admin):
     assert response.status_code == 200
     assert "cannot end before it starts" in response.get_data(as_text=True)
     response = client.post(
-        "/ideas/campaigns/new",
+        "/admin/campaigns/new",
         data={
             "question": "How might we cut hold times?",
             "starts_on": today.isoformat(),
