@@ -96,11 +96,15 @@ def _co_authors(session: Session, author: User, emails: Iterable[str]) -> list[U
     return found
 
 
-def _apply_input(session: Session, idea: Idea, author: User, data: IdeaInput) -> None:
+def _checked_co_authors(session: Session, idea: Idea, author: User, data: IdeaInput) -> list[User]:
+    """Every check of the input, before anything is written; returns the co-authors named."""
     _check_title(data)
     _check_category(session, data.category_id)
     _check_campaign(session, author, idea, data.campaign_id)
-    co_authors = _co_authors(session, author, data.co_author_emails)
+    return _co_authors(session, author, data.co_author_emails)
+
+
+def _apply_input(session: Session, idea: Idea, co_authors: list[User], data: IdeaInput) -> None:
     idea.title = data.title.strip()
     idea.problem = data.problem.strip()
     idea.solution = data.solution.strip()
@@ -160,8 +164,10 @@ def submit_idea(session: Session, actor: User, data: IdeaInput, *, draft: bool =
     if not draft:
         _check_complete(data)
     idea = Idea(title=data.title.strip(), author_id=actor.id, status=IdeaStatus.DRAFT)
+    # Checked before the idea joins the session: a refused idea must leave nothing to commit.
+    co_authors = _checked_co_authors(session, idea, actor, data)
     session.add(idea)
-    _apply_input(session, idea, actor, data)
+    _apply_input(session, idea, co_authors, data)
     if not draft:
         _submit(session, actor, idea)
     return idea
@@ -178,7 +184,7 @@ def update_idea(
         raise Conflict("Review has started, so the idea can no longer be edited.")
     if submit or idea.status is not IdeaStatus.DRAFT:
         _check_complete(data)
-    _apply_input(session, idea, actor, data)
+    _apply_input(session, idea, _checked_co_authors(session, idea, actor, data), data)
     if submit and idea.status is IdeaStatus.DRAFT:
         _submit(session, actor, idea)
     elif idea.status is not IdeaStatus.DRAFT:
