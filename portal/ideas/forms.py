@@ -44,6 +44,11 @@ def status_choices(statuses: Iterable[IdeaStatus]) -> list[SelectChoice]:
     return [SelectChoice(status.value, status.label) for status in statuses]
 
 
+def _options(nothing: str, choices: Iterable[tuple[int, str]]) -> list[SelectChoice]:
+    """A select's options by id, after the option that chooses nothing."""
+    return [SelectChoice("", nothing), *(SelectChoice(str(key), name) for key, name in choices)]
+
+
 def enum_or_none(enum_class: type[E], value: str | None) -> E | None:
     """The member whose value was sent, or None for nothing or anything else."""
     try:
@@ -105,12 +110,12 @@ class IdeaForm(FlaskForm):
     save_draft = SubmitField("Save draft")
 
     def set_choices(self, categories: Iterable[Category], campaigns: Iterable[Campaign]) -> None:
-        self.category.choices = [SelectChoice("", "Choose a category")] + [
-            SelectChoice(str(category.id), category.name) for category in categories
-        ]
-        self.campaign.choices = [SelectChoice("", "No campaign")] + [
-            SelectChoice(str(campaign.id), campaign.question) for campaign in campaigns
-        ]
+        self.category.choices = _options(
+            "Choose a category", ((category.id, category.name) for category in categories)
+        )
+        self.campaign.choices = _options(
+            "No campaign", ((campaign.id, campaign.question) for campaign in campaigns)
+        )
 
     def idea_input(self) -> IdeaInput:
         return IdeaInput(
@@ -184,9 +189,9 @@ class CampaignForm(FlaskForm):
     submit = SubmitField("Save campaign")
 
     def set_departments(self, departments: Iterable[Department]) -> None:
-        self.department.choices = [SelectChoice("", "Everyone")] + [
-            SelectChoice(str(department.id), department.name) for department in departments
-        ]
+        self.department.choices = _options(
+            "Everyone", ((department.id, department.name) for department in departments)
+        )
 
     def campaign_input(self) -> CampaignInput:
         return CampaignInput(

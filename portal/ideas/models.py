@@ -186,6 +186,10 @@ class Idea(Base):
     def open_for_votes(self) -> bool:
         return self.status in VOTABLE_STATUSES
 
+    def hidden_from(self, user_id: int) -> bool:
+        """A draft is its author's alone: to anyone else it does not exist."""
+        return self.status is IdeaStatus.DRAFT and self.author_id != user_id
+
 
 VOTABLE_STATUSES = frozenset(
     {IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS}

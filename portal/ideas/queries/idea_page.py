@@ -47,7 +47,7 @@ def get_vote_button(session: Session, viewer_id: int, idea_id: int) -> VoteButto
             viewer_wrote(Idea.author_id, Idea.id, viewer_id).label("own"),
         ).where(Idea.id == idea_id)
     ).first()
-    if row is None or (row.Idea.status is IdeaStatus.DRAFT and row.Idea.author_id != viewer_id):
+    if row is None or row.Idea.hidden_from(viewer_id):
         return None
     return VoteButton(idea=row.Idea, voted=row.voted, own=row.own)
 
@@ -114,11 +114,9 @@ def get_idea_page(
         .outerjoin(original, Idea.duplicate_of_id == original.id)
         .where(Idea.id == idea_id)
     ).first()
-    if row is None:
+    if row is None or row.Idea.hidden_from(viewer.id):
         return None
     idea = row.Idea
-    if idea.status is IdeaStatus.DRAFT and idea.author_id != viewer.id:
-        return None
     _attach(idea, author=row.author, owner=row.owner, category=row.Category)
     _attach(idea, department=row.Department, duplicate_of=row.original, campaign=row.Campaign)
     co_authors = list(
@@ -214,11 +212,9 @@ def list_idea_comments(
             Idea.id == idea_id
         )
     ).first()
-    if row is None:
+    if row is None or row.Idea.hidden_from(viewer.id):
         return None
     idea = row.Idea
-    if idea.status is IdeaStatus.DRAFT and idea.author_id != viewer.id:
-        return None
     reviewer = idea.status is not IdeaStatus.DRAFT and reviews_by_role(viewer, idea) and not row.own
     return CommentThread(idea, _comment_page(session, idea_id, cursor), reviewer)
 

@@ -12,6 +12,7 @@ from portal.core.audit import record_audit
 from portal.core.errors import DomainError, Forbidden, NotFound
 from portal.core.inputs import check_date
 from portal.ideas.models import Campaign
+from portal.ideas.services.shared import given
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,13 @@ class CampaignInput:
 
 def _checked_period(data: CampaignInput) -> tuple[date, date]:
     """The campaign's first and last day, both given, sensible and in order."""
-    if data.starts_on is None:
-        raise DomainError("Give the first day of the campaign.", field="starts_on")
-    check_date(data.starts_on, "starts_on")
-    if data.ends_on is None:
-        raise DomainError("Give the last day of the campaign.", field="ends_on")
-    check_date(data.ends_on, "ends_on")
-    if data.ends_on < data.starts_on:
+    starts_on = given(data.starts_on, "Give the first day of the campaign.", "starts_on")
+    check_date(starts_on, "starts_on")
+    ends_on = given(data.ends_on, "Give the last day of the campaign.", "ends_on")
+    check_date(ends_on, "ends_on")
+    if ends_on < starts_on:
         raise DomainError("The campaign cannot end before it starts.", field="ends_on")
-    return data.starts_on, data.ends_on
+    return starts_on, ends_on
 
 
 def _apply_campaign(session: Session, campaign: Campaign, data: CampaignInput) -> None:

@@ -18,7 +18,12 @@ from portal.core.errors import DomainError
 from portal.core.inputs import check_amount, check_date
 from portal.ideas.models import Idea, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
 from portal.ideas.rules import DECISIONS, TRANSITIONS, check_reviewer, route_review
-from portal.ideas.services.shared import find_idea, insert_ignoring_duplicates, rows_changed
+from portal.ideas.services.shared import (
+    find_idea,
+    given,
+    insert_ignoring_duplicates,
+    rows_changed,
+)
 from portal.ideas.services.voting import follow_all, follower_ids, move_vote_count
 from portal.notifications.services import notify
 
@@ -113,24 +118,21 @@ def _record_impact(session: Session, actor: User, idea: Idea, impact: ImpactInpu
         raise DomainError("Name what was measured.", field="measure")
     if not impact.unit.strip():
         raise DomainError("Give the unit of the measure.", field="unit")
-    if impact.before is None:
-        raise DomainError("Give the value before.", field="before")
-    check_amount(impact.before, "before")
-    if impact.after is None:
-        raise DomainError("Give the value after.", field="after")
-    check_amount(impact.after, "after")
-    if impact.measured_on is None:
-        raise DomainError("Give the date of the measurement.", field="measured_on")
-    check_date(impact.measured_on, "measured_on")
+    before = given(impact.before, "Give the value before.", "before")
+    check_amount(before, "before")
+    after = given(impact.after, "Give the value after.", "after")
+    check_amount(after, "after")
+    measured_on = given(impact.measured_on, "Give the date of the measurement.", "measured_on")
+    check_date(measured_on, "measured_on")
     session.add(
         Impact(
             idea_id=idea.id,
             what_was_done=impact.what_was_done.strip(),
             measure=impact.measure.strip(),
             unit=impact.unit.strip(),
-            before=impact.before,
-            after=impact.after,
-            measured_on=impact.measured_on,
+            before=before,
+            after=after,
+            measured_on=measured_on,
             recorded_by_id=actor.id,
         )
     )

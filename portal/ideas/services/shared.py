@@ -3,7 +3,7 @@ database settle a race."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Delete, Update, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.core.db import Base
-from portal.core.errors import NotFound
-from portal.ideas.models import Idea, IdeaStatus
+from portal.core.errors import DomainError, NotFound
+from portal.ideas.models import Idea
+
+T = TypeVar("T")
 
 
 def find_idea(session: Session, idea_id: int, *, for_update: bool = False) -> Idea:
@@ -32,7 +34,7 @@ def find_visible_idea(
 ) -> Idea:
     """The idea, unless it is someone else's draft (which, to them, does not exist)."""
     idea = find_idea(session, idea_id, for_update=for_update)
-    if idea.status is IdeaStatus.DRAFT and idea.author_id != actor.id:
+    if idea.hidden_from(actor.id):
         raise NotFound("That idea does not exist.")
     return idea
 
@@ -55,3 +57,10 @@ def rows_changed(session: Session, statement: Update | Delete) -> int:
     # Session.execute is typed for any statement; for an UPDATE or DELETE it is a CursorResult.
     result = cast(CursorResult[Any], session.execute(statement))
     return result.rowcount
+
+
+def given(value: T | None, message: str, field: str) -> T:
+    """The value, or a refusal beside its field when it was left out."""
+    if value is None:
+        raise DomainError(message, field=field)
+    return value
