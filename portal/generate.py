@@ -47,7 +47,7 @@ from portal.ideas.models import (
     Vote,
     hot_score,
 )
-from portal.ideas.services import DECISIONS
+from portal.ideas.rules import DECISIONS
 from portal.recognition.demo import CATALOGUE, COMMITTEE_EMAILS
 from portal.recognition.models import (
     ApprovalPath,
@@ -87,7 +87,7 @@ IDEA_STATUS_WEIGHTS = {
     IdeaStatus.DECLINED: 27,
     IdeaStatus.DUPLICATE: 5,
 }
-# The review steps after submission that lead to each status (see TRANSITIONS in services).
+# The review steps after submission that lead to each status (see TRANSITIONS in ideas.rules).
 REVIEW_PATHS: dict[IdeaStatus, tuple[IdeaStatus, ...]] = {
     IdeaStatus.DRAFT: (),
     IdeaStatus.SUBMITTED: (),

@@ -29,7 +29,9 @@ from portal.core.audit import AuditEntry
 from portal.core.db import Base, Database, utcnow
 from portal.core.pagination import encode_cursor
 from portal.ideas.models import Category
-from portal.ideas.services import CampaignInput, add_comment, create_campaign, submit_idea
+from portal.ideas.services.campaigns import CampaignInput, create_campaign
+from portal.ideas.services.comments import add_comment
+from portal.ideas.services.submitting import submit_idea
 from portal.notifications.services import notify
 from portal.recognition.models import ReviewCycle
 from portal.recognition.services import nominate

@@ -14,14 +14,17 @@ from functools import lru_cache
 from flask import current_app, request
 from markupsafe import Markup
 
-from portal.ideas.queries import IdeaCard
+from portal.ideas.queries.feed import IdeaCard
 
 BACK = Markup("<!--back-->")
 TOKEN = Markup("<!--csrf-token-->")
 
 
 def _draw(card: IdeaCard) -> Markup:
-    macro = current_app.jinja_env.get_template("ideas/_cards.html").module.idea_card
+    module = current_app.jinja_env.get_template("ideas/_cards.html").module
+    # Jinja sets a template's macros as attributes of its module at run time, which its
+    # TemplateModule type cannot declare.
+    macro = module.idea_card  # type: ignore[attr-defined]
     return macro(card, BACK, TOKEN)
 
 

@@ -13,18 +13,11 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import User
 from portal.core.db import utcnow
 from portal.ideas.models import Category, CustomerChannel, Idea, IdeaStatus, hot_score
-from portal.ideas.services import (
-    CampaignInput,
-    IdeaInput,
-    ImpactInput,
-    TransitionInput,
-    add_comment,
-    cast_vote,
-    create_campaign,
-    mark_official_response,
-    submit_idea,
-    transition_idea,
-)
+from portal.ideas.services.campaigns import CampaignInput, create_campaign
+from portal.ideas.services.comments import add_comment, mark_official_response
+from portal.ideas.services.reviewing import ImpactInput, TransitionInput, transition_idea
+from portal.ideas.services.submitting import IdeaInput, submit_idea
+from portal.ideas.services.voting import cast_vote
 
 DEMO_BASE_URL = "http://127.0.0.1:5000"
 CATEGORIES = [

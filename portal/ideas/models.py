@@ -65,14 +65,17 @@ class IdeaStatus(enum.StrEnum):
 HOT_SCORE_HALF_LIFE_SECONDS = 45_000
 
 
-def hot_score(vote_count: int, submitted_at: datetime) -> float:
+def hot_score(vote_count: int, submitted_at: datetime | None) -> float:
     """Trending rank: ``log10(max(votes, 1)) + submitted_epoch_seconds / 45000``.
 
     Every tenfold rise in votes is worth the same as being 45,000 seconds (12.5 hours) newer,
     so fresh ideas surface and stay up only while votes keep coming. The value depends on the
     vote count and the submission time only, so it is stored (indexed) and recomputed on each
-    vote rather than computed per row at read time.
+    vote rather than computed per row at read time. An idea not yet submitted has no rank: 0,
+    the column's default.
     """
+    if submitted_at is None:
+        return 0.0
     return math.log10(max(vote_count, 1)) + submitted_at.timestamp() / HOT_SCORE_HALF_LIFE_SECONDS
 
 
@@ -153,7 +156,7 @@ class Idea(Base):
         ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     # Set when every manager of the department wrote the idea: the nearest manager above its
-    # author who did not write it reviews it too (see services.route_review).
+    # author who did not write it reviews it too (see rules.route_review).
     routed_reviewer_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
@@ -182,6 +185,10 @@ class Idea(Base):
     @property
     def open_for_votes(self) -> bool:
         return self.status in VOTABLE_STATUSES
+
+    def hidden_from(self, user_id: int) -> bool:
+        """A draft is its author's alone: to anyone else it does not exist."""
+        return self.status is IdeaStatus.DRAFT and self.author_id != user_id
 
 
 VOTABLE_STATUSES = frozenset(

@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, bindparam, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from portal.ideas.models import Idea
@@ -13,7 +23,7 @@ from portal.ideas.models import Idea
 WORD = re.compile(r"\w+", re.UNICODE)
 # PostgreSQL's stored tsvector of an idea's texts (migration 0006), with a GIN index. The models
 # leave it out, so it is named here; reading it costs no `to_tsvector` call per idea.
-POSTGRES_DOCUMENT = literal_column("ideas.search_document")
+POSTGRES_DOCUMENT: ColumnClause[Any] = literal_column("ideas.search_document")
 SEARCH_TERMS = "search_terms"
 
 
@@ -62,7 +72,8 @@ def walks_sort_order(session: Session, dialect: str, terms: str) -> bool:
     """Whether the feed should walk its sort order for this search (SQLite, many matches)."""
     if dialect != "sqlite":
         return False
-    return session.scalar(COUNT_MATCHES_UP_TO_MANY, {SEARCH_TERMS: terms}) >= MANY_MATCHES
+    matches = session.execute(COUNT_MATCHES_UP_TO_MANY, {SEARCH_TERMS: terms}).scalar_one()
+    return matches >= MANY_MATCHES
 
 
 def match_condition(

@@ -29,7 +29,7 @@ from portal.core.inputs import (
 )
 from portal.core.text import clean_text
 from portal.ideas.models import Category, Comment, Idea
-from portal.ideas.services import submit_idea
+from portal.ideas.services.submitting import submit_idea
 from tests.conftest import UserFactory, login
 from tests.ideas.conftest import complete_input
 from tests.test_access import ANONYMOUS, ROUTES

@@ -18,7 +18,9 @@ from portal.core.audit import record_audit
 from portal.core.db import utcnow
 from portal.core.pagination import decode_cursor, decode_timestamp_cursor, encode_cursor
 from portal.ideas.models import Category
-from portal.ideas.services import CampaignInput, add_comment, create_campaign, submit_idea
+from portal.ideas.services.campaigns import CampaignInput, create_campaign
+from portal.ideas.services.comments import add_comment
+from portal.ideas.services.submitting import submit_idea
 from portal.notifications.services import notify
 from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
 from portal.recognition.services import Decision, decide_nomination, nominate

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.ideas.models import Category, CustomerChannel, Idea
-from portal.ideas.services import IdeaInput, submit_idea
+from portal.ideas.services.submitting import IdeaInput, submit_idea
 
 BASE_URL = "http://portal.test"
 

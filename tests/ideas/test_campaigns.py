@@ -7,7 +7,9 @@ import pytest
 from portal.core.db import utcnow
 from portal.core.errors import DomainError, Forbidden
 from portal.ideas.models import Campaign
-from portal.ideas.services import CampaignInput, cast_vote, create_campaign, submit_idea
+from portal.ideas.services.campaigns import CampaignInput, create_campaign
+from portal.ideas.services.submitting import submit_idea
+from portal.ideas.services.voting import cast_vote
 from tests.ideas.conftest import complete_input
 
 
@@ -89,7 +91,7 @@ def test_admins_create_campaigns_from_the_form(db, login_as, admin):
     today = utcnow().date()
     client = login_as(admin)
     response = client.post(
-        "/ideas/campaigns/new",
+        "/admin/campaigns/new",
         data={
             "question": "How might we cut hold times?",
             "starts_on": today.isoformat(),
@@ -100,7 +102,7 @@ def test_admins_create_campaigns_from_the_form(db, login_as, admin):
     assert response.status_code == 200
     assert "cannot end before it starts" in response.get_data(as_text=True)
     response = client.post(
-        "/ideas/campaigns/new",
+        "/admin/campaigns/new",
         data={
             "question": "How might we cut hold times?",
             "starts_on": today.isoformat(),

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from portal.core.errors import DomainError, Forbidden
-from portal.ideas.services import add_category, set_category_active, submit_idea
+from portal.ideas.services.categories import add_category, set_category_active
+from portal.ideas.services.submitting import submit_idea
 from tests.ideas.conftest import complete_input
 
 
@@ -27,11 +28,11 @@ def test_retired_categories_take_no_new_ideas(db, admin, employee, category):
 
 def test_the_categories_page_adds_and_retires(login_as, admin, category):
     client = login_as(admin)
-    response = client.post("/ideas/categories", data={"name": "Accessibility"})
+    response = client.post("/admin/categories", data={"name": "Accessibility"})
     assert response.status_code == 303
-    response = client.post("/ideas/categories", data={"name": "Accessibility"})
+    response = client.post("/admin/categories", data={"name": "Accessibility"})
     assert "That category already exists." in response.get_data(as_text=True)
-    client.post(f"/ideas/categories/{category.id}/active", data={"active": "0"})
-    html = client.get("/ideas/categories").get_data(as_text=True)
+    client.post(f"/admin/categories/{category.id}/active", data={"active": "0"})
+    html = client.get("/admin/categories").get_data(as_text=True)
     assert "No (retired)" in html
     assert category.name not in client.get("/ideas/new").get_data(as_text=True)

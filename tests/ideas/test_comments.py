@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from portal.accounts.models import Role
 from portal.core.errors import DomainError, Forbidden
 from portal.core.markdown import render_markdown
-from portal.ideas import queries
 from portal.ideas.models import Comment, Follow
-from portal.ideas.services import (
+from portal.ideas.queries.idea_page import comments_from
+from portal.ideas.services.comments import (
     add_comment,
     delete_comment,
     edit_comment,
@@ -229,7 +229,7 @@ def test_htmx_earlier_comments_offer_reviewers_the_official_button(
     idea = make_idea(employee)
     add_many_comments(db, employee, idea, 51)
     client = login_as(manager)
-    cursor = queries.comments_from(db.scalar(select(func.min(Comment.id))))
+    cursor = comments_from(db.scalar(select(func.min(Comment.id))))
     response = client.get(f"/ideas/{idea.id}?comments={cursor}", headers={"HX-Request": "true"})
     fragment = response.get_data(as_text=True)
     assert fragment.count('<article id="comment-') == 1

@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import func, select
 
 from portal.ideas.models import Idea, Vote
-from portal.ideas.services import cast_vote, withdraw_vote
+from portal.ideas.services.voting import cast_vote, withdraw_vote
 
 THREADS = 12
 ROUNDS = 6

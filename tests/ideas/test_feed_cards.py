@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from portal.ideas.services import cast_vote
+from portal.ideas.services.voting import cast_vote
 from tests.conftest import login
 from tests.test_csrf import signed_in
 

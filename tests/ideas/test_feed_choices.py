@@ -6,7 +6,8 @@ from datetime import date
 
 from portal.accounts.models import Department
 from portal.ideas.models import Campaign, Category
-from portal.ideas.queries import Choice, list_categories, list_departments, list_feed_choices
+from portal.ideas.queries.choices import list_categories, list_departments
+from portal.ideas.queries.feed import Choice, list_feed_choices
 
 
 def test_the_filter_lists_come_in_their_own_orders_in_one_statement(db, admin, count_statements):

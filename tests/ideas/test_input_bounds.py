@@ -11,13 +11,8 @@ from sqlalchemy import func, select
 from portal.core.db import utcnow
 from portal.core.errors import DomainError
 from portal.ideas.models import Campaign, Idea, IdeaStatus, Impact
-from portal.ideas.services import (
-    CampaignInput,
-    ImpactInput,
-    TransitionInput,
-    create_campaign,
-    transition_idea,
-)
+from portal.ideas.services.campaigns import CampaignInput, create_campaign
+from portal.ideas.services.reviewing import ImpactInput, TransitionInput, transition_idea
 from tests.ideas.conftest import BASE_URL
 from tests.ideas.test_views import form_for
 

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from portal.accounts.models import Role
 from portal.core.db import utcnow
-from portal.ideas.insights import get_insights
 from portal.ideas.models import IdeaStatus
-from portal.ideas.services import TransitionInput, cast_vote, transition_idea
+from portal.ideas.queries.insights import get_insights
+from portal.ideas.services.reviewing import TransitionInput, transition_idea
+from portal.ideas.services.voting import cast_vote
 from tests.ideas.conftest import BASE_URL
 
 

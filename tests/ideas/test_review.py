@@ -11,13 +11,9 @@ from portal.core.audit import AuditEntry
 from portal.core.db import ImmutableRowError
 from portal.core.errors import DomainError, Forbidden
 from portal.ideas.models import Follow, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
-from portal.ideas.services import (
-    TRANSITIONS,
-    ImpactInput,
-    TransitionInput,
-    cast_vote,
-    transition_idea,
-)
+from portal.ideas.rules import TRANSITIONS
+from portal.ideas.services.reviewing import ImpactInput, TransitionInput, transition_idea
+from portal.ideas.services.voting import cast_vote
 from portal.notifications.models import Notification
 from tests.ideas.conftest import BASE_URL
 

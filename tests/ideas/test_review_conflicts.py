@@ -12,15 +12,11 @@ from portal.accounts.models import Role, User
 from portal.core.audit import AuditEntry
 from portal.core.errors import Forbidden
 from portal.ideas.models import Comment, Idea, IdeaEvent, IdeaStatus
-from portal.ideas.queries import list_review_queue
-from portal.ideas.services import (
-    TransitionInput,
-    add_comment,
-    can_review,
-    mark_official_response,
-    transition_idea,
-    update_idea,
-)
+from portal.ideas.queries.review_queue import list_review_queue
+from portal.ideas.rules import can_review
+from portal.ideas.services.comments import add_comment, mark_official_response
+from portal.ideas.services.reviewing import TransitionInput, transition_idea
+from portal.ideas.services.submitting import update_idea
 from tests.conftest import UserFactory
 from tests.ideas.conftest import BASE_URL, complete_input
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from portal.accounts.models import Role
 from portal.core.db import utcnow
 from portal.ideas.models import IdeaStatus
-from portal.ideas.queries import list_review_queue
+from portal.ideas.queries.review_queue import list_review_queue
 
 STATUSES = [
     IdeaStatus.SUBMITTED,

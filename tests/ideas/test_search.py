@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.ideas.models import Idea
 from portal.ideas.search import matches_search
-from portal.ideas.services import update_idea
+from portal.ideas.services.submitting import update_idea
 from tests.ideas.conftest import complete_input
 
 

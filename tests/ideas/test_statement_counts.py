@@ -25,7 +25,8 @@ from portal.ideas.models import (
     Vote,
     hot_score,
 )
-from portal.ideas.services import add_comment, cast_vote
+from portal.ideas.services.comments import add_comment
+from portal.ideas.services.voting import cast_vote
 from tests.ideas.conftest import BASE_URL
 
 FEW, MANY = 5, 500

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from portal.core.errors import Conflict, DomainError, Forbidden
 from portal.ideas.models import Follow, IdeaCoAuthor, IdeaEvent, IdeaStatus, Vote
-from portal.ideas.services import IdeaInput, cast_vote, submit_idea, update_idea
+from portal.ideas.services.submitting import IdeaInput, submit_idea, update_idea
+from portal.ideas.services.voting import cast_vote
 from tests.ideas.conftest import complete_input
 
 

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.core.audit import AuditEntry
 from portal.ideas.models import Idea, IdeaStatus, Vote
-from portal.ideas.services import cast_vote
+from portal.ideas.services.voting import cast_vote
 
 
 def form_for(category, **changes):
@@ -65,6 +66,21 @@ def test_a_bad_field_shows_its_message_and_keeps_the_input(login_as, employee, c
     assert "Describe the solution you propose." in html
     assert 'value="Keep this title"' in html
     assert "Callers do not know how long they will wait." in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": "Hi"}, "title"),
+        ({"co_authors": "nobody@example.com"}, "co_authors"),
+        ({"co_authors": "nobody@example.com", "submit": "", "save_draft": "Draft"}, "co_authors"),
+    ],
+)
+def test_a_refused_idea_saves_nothing(login_as, employee, category, db, changes, field):
+    response = login_as(employee).post("/ideas/new", data=form_for(category, **changes))
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Idea)) == 0
 
 
 def test_the_idea_page_shows_sanitised_markdown_and_a_vote_button(

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from portal.core.errors import DomainError, NotFound
 from portal.ideas.models import Follow, IdeaStatus, Vote, hot_score
-from portal.ideas.services import cast_vote, follow_idea, unfollow_idea, withdraw_vote
+from portal.ideas.services.voting import cast_vote, follow_idea, unfollow_idea, withdraw_vote
 
 
 def vote_rows(db, idea_id: int) -> int:

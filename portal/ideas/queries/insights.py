@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from statistics import median
 
 from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.ideas.models import Category, CustomerChannel, Idea, IdeaStatus, Vote
+from portal.core.dates import day_bounds
+from portal.ideas.models import Category, Idea, IdeaStatus, Vote
 
 FUNNEL = [
     IdeaStatus.SUBMITTED,
@@ -53,15 +55,10 @@ class Insights:
         return self.implemented / self.submitted if self.submitted else 0.0
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(start, time.min, tzinfo=UTC),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
-    )
-
-
-def _median_days(pairs: list[tuple[datetime, datetime | None]]) -> float | None:
-    days = [(later - earlier).total_seconds() / 86400 for earlier, later in pairs if later]
+def _median_days(pairs: Iterable[tuple[datetime | None, datetime | None]]) -> float | None:
+    days = [
+        (later - earlier).total_seconds() / 86400 for earlier, later in pairs if earlier and later
+    ]
     return round(median(days), 1) if days else None
 
 
@@ -70,16 +67,16 @@ def get_insights(session: Session, start: date, end: date) -> Insights:
 
     Medians are taken in Python over one query's timestamps: SQLite has no percentile function.
     """
-    since, until = _bounds(start, end)
+    since, until = day_bounds(start, end)
     in_period = (Idea.submitted_at >= since) & (Idea.submitted_at < until)
     by_status: dict[IdeaStatus, int] = {
-        status: count
-        for status, count in session.execute(
-            select(Idea.status, func.count()).where(in_period).group_by(Idea.status)
+        row.status: row.ideas
+        for row in session.execute(
+            select(Idea.status, func.count().label("ideas")).where(in_period).group_by(Idea.status)
         )
     }
     categories = session.execute(
-        select(Category.name, func.count())
+        select(Category.name, func.count().label("ideas"))
         .join(Idea, Idea.category_id == Category.id)
         .where(in_period)
         .group_by(Category.name)
@@ -87,7 +84,7 @@ def get_insights(session: Session, start: date, end: date) -> Insights:
         .limit(TOP)
     ).all()
     channels = session.execute(
-        select(Idea.channel, func.count())
+        select(Idea.channel, func.count().label("ideas"))
         .where(in_period, Idea.channel.is_not(None))
         .group_by(Idea.channel)
         .order_by(func.count().desc())
@@ -96,10 +93,14 @@ def get_insights(session: Session, start: date, end: date) -> Insights:
         select(Idea.author_id.label("person")).where(in_period),
         select(Vote.voter_id).where(Vote.created_at >= since, Vote.created_at < until),
     ).subquery()
-    participants, employees = session.execute(
+    taking_part = session.execute(
         select(
-            select(func.count()).select_from(people).scalar_subquery(),
-            select(func.count()).select_from(User).where(User.active).scalar_subquery(),
+            select(func.count()).select_from(people).scalar_subquery().label("participants"),
+            select(func.count())
+            .select_from(User)
+            .where(User.active)
+            .scalar_subquery()
+            .label("employees"),
         )
     ).one()
     timings = session.execute(
@@ -112,11 +113,13 @@ def get_insights(session: Session, start: date, end: date) -> Insights:
         end=end,
         submitted=sum(by_status.values()),
         implemented=by_status.get(IdeaStatus.IMPLEMENTED, 0),
-        participants=participants,
-        employees=employees,
-        median_days_to_response=_median_days([(row[0], row[1]) for row in timings]),
-        median_days_to_decision=_median_days([(row[0], row[2]) for row in timings]),
-        statuses=[Bar(status.label, by_status.get(status, 0)) for status in FUNNEL],
-        categories=[Bar(name, count) for name, count in categories],
-        channels=[Bar(CustomerChannel(channel).label, count) for channel, count in channels],
+        participants=taking_part.participants,
+        employees=taking_part.employees,
+        median_days_to_response=_median_days(
+            (row.submitted_at, row.first_response_at) for row in timings
+        ),
+        median_days_to_decision=_median_days((row.submitted_at, row.decided_at) for row in timings),
+        statuses=[Bar(label=status.label, value=by_status.get(status, 0)) for status in FUNNEL],
+        categories=[Bar(label=row.name, value=row.ideas) for row in categories],
+        channels=[Bar(label=row.channel.label, value=row.ideas) for row in channels],
     )

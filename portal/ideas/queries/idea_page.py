@@ -1,0 +1,224 @@
+"""An idea's page: the idea with its people, history and impacts, one page of its comments,
+and what the viewer may do there; and the parts htmx redraws alone (the vote button, earlier
+comments)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
+
+from portal.accounts.models import Department, User
+from portal.core.pagination import Page, decode_cursor, encode_cursor, page_from_rows
+from portal.ideas.models import (
+    Campaign,
+    Category,
+    Comment,
+    Follow,
+    Idea,
+    IdeaCoAuthor,
+    IdeaEvent,
+    IdeaStatus,
+    Impact,
+)
+from portal.ideas.queries.viewer import viewer_voted, viewer_wrote
+from portal.ideas.rules import EDITABLE_STATUSES, next_statuses, reviews_by_role
+
+COMMENTS_PER_PAGE = 50
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class VoteButton:
+    idea: Idea
+    voted: bool
+    own: bool
+
+
+def get_vote_button(session: Session, viewer_id: int, idea_id: int) -> VoteButton | None:
+    """What the vote button shows, in one statement: not the whole idea page with its comments."""
+    row = session.execute(
+        select(
+            Idea,
+            viewer_voted(Idea.id, viewer_id).label("voted"),
+            viewer_wrote(Idea.author_id, Idea.id, viewer_id).label("own"),
+        ).where(Idea.id == idea_id)
+    ).first()
+    if row is None or row.Idea.hidden_from(viewer_id):
+        return None
+    return VoteButton(idea=row.Idea, voted=row.voted, own=row.own)
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """What the idea page shows of a comment: its stored HTML and its author's name."""
+
+    id: int
+    author_id: int
+    author_name: str
+    body_html: str
+    official: bool
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class IdeaPage:
+    idea: Idea
+    co_authors: list[User]
+    comments: Page[CommentRow]
+    events: list[IdeaEvent]
+    impacts: list[Impact]
+    voted: bool
+    following: bool
+    reviewer: bool
+    own: bool
+    editable: bool
+    next_statuses: list[IdeaStatus]
+    # A reviewer by role who wrote the idea, so someone else reviews it.
+    recused: bool
+    routed_reviewer: User | None
+
+
+def get_idea_page(
+    session: Session, viewer: User, idea_id: int, comments_cursor: str | None = None
+) -> IdeaPage | None:
+    """An idea with everything its page shows (one page of comments), in five statements."""
+    author, owner = aliased(User, name="author"), aliased(User, name="owner")
+    routed, original = aliased(User, name="routed"), aliased(Idea, name="original")
+    row = session.execute(
+        select(
+            Idea,
+            author,
+            owner,
+            Category,
+            Department,
+            original,
+            viewer_voted(Idea.id, viewer.id).label("voted"),
+            exists()
+            .where(Follow.idea_id == Idea.id, Follow.user_id == viewer.id)
+            .label("following"),
+            Campaign,
+            routed,
+        )
+        .join(author, Idea.author_id == author.id)
+        .outerjoin(Campaign, Idea.campaign_id == Campaign.id)
+        .outerjoin(owner, Idea.owner_id == owner.id)
+        .outerjoin(routed, Idea.routed_reviewer_id == routed.id)
+        .outerjoin(Category, Idea.category_id == Category.id)
+        .outerjoin(Department, Idea.department_id == Department.id)
+        .outerjoin(original, Idea.duplicate_of_id == original.id)
+        .where(Idea.id == idea_id)
+    ).first()
+    if row is None or row.Idea.hidden_from(viewer.id):
+        return None
+    idea = row.Idea
+    _attach(idea, author=row.author, owner=row.owner, category=row.Category)
+    _attach(idea, department=row.Department, duplicate_of=row.original, campaign=row.Campaign)
+    co_authors = list(
+        session.scalars(
+            select(User)
+            .join(IdeaCoAuthor, IdeaCoAuthor.user_id == User.id)
+            .where(IdeaCoAuthor.idea_id == idea_id)
+            .order_by(User.display_name)
+        )
+    )
+    comments = _comment_page(session, idea_id, comments_cursor)
+    events = [
+        _attach(event.IdeaEvent, actor=event.User)
+        for event in session.execute(
+            select(IdeaEvent, User)
+            .join(User, IdeaEvent.actor_id == User.id)
+            .where(IdeaEvent.idea_id == idea_id)
+            .order_by(IdeaEvent.id)
+        )
+    ]
+    impacts = list(
+        session.scalars(select(Impact).where(Impact.idea_id == idea_id).order_by(Impact.id))
+    )
+    own = idea.author_id == viewer.id or any(person.id == viewer.id for person in co_authors)
+    reviews = idea.status is not IdeaStatus.DRAFT and reviews_by_role(viewer, idea)
+    return IdeaPage(
+        idea=idea,
+        co_authors=co_authors,
+        comments=comments,
+        events=events,
+        impacts=impacts,
+        voted=row.voted,
+        following=row.following,
+        reviewer=reviews and not own,
+        own=own,
+        editable=idea.author_id == viewer.id and idea.status in EDITABLE_STATUSES,
+        next_statuses=next_statuses(idea.status),
+        recused=reviews and own,
+        routed_reviewer=row.routed,
+    )
+
+
+def _attach(obj: T, **related: Any) -> T:
+    """Fill lazy="raise" relationships with rows loaded by a join, without new queries."""
+    for name, value in related.items():
+        obj.__dict__[name] = value
+    return obj
+
+
+def _comment_page(session: Session, idea_id: int, cursor: str | None) -> Page[CommentRow]:
+    """Newest first, so a new comment and the latest discussion open the thread; earlier
+    comments follow by key (`ix_comments_idea_id_id`), never by OFFSET."""
+    key = decode_cursor(cursor, 1, (int,))
+    query = (
+        select(
+            Comment.id,
+            Comment.author_id,
+            User.display_name.label("author_name"),
+            Comment.body_html,
+            Comment.official,
+            Comment.created_at,
+            Comment.edited_at,
+            Comment.deleted_at.is_not(None).label("deleted"),
+        )
+        .join(User, Comment.author_id == User.id)
+        .where(Comment.idea_id == idea_id)
+    )
+    if key is not None:
+        query = query.where(Comment.id < key[0])
+    query = query.order_by(Comment.id.desc()).limit(COMMENTS_PER_PAGE + 1)
+    rows = [CommentRow(**row._mapping) for row in session.execute(query)]
+    return page_from_rows(rows, COMMENTS_PER_PAGE, lambda comment: [comment.id])
+
+
+def comments_from(comment_id: int) -> str:
+    """The cursor of the batch of comments that starts with this one (newest first)."""
+    return encode_cursor([comment_id + 1])
+
+
+@dataclass(frozen=True)
+class CommentThread:
+    idea: Idea
+    comments: Page[CommentRow]
+    reviewer: bool
+
+
+def list_idea_comments(
+    session: Session, viewer: User, idea_id: int, cursor: str | None
+) -> CommentThread | None:
+    """One page of an idea's comments (for htmx "Earlier comments"), in two statements."""
+    row = session.execute(
+        select(Idea, viewer_wrote(Idea.author_id, Idea.id, viewer.id).label("own")).where(
+            Idea.id == idea_id
+        )
+    ).first()
+    if row is None or row.Idea.hidden_from(viewer.id):
+        return None
+    idea = row.Idea
+    reviewer = idea.status is not IdeaStatus.DRAFT and reviews_by_role(viewer, idea) and not row.own
+    return CommentThread(idea, _comment_page(session, idea_id, cursor), reviewer)
+
+
+def get_comment(session: Session, comment_id: int) -> Comment | None:
+    comment = session.get(Comment, comment_id)
+    return None if comment is None or comment.deleted else comment
