@@ -20,13 +20,8 @@ from portal.core.db import get_database
 from portal.demo import DEMO_PASSWORD
 from portal.ideas.models import VOTABLE_STATUSES, Idea
 from portal.recognition.models import ApprovalPath, ApprovalStep, Award, NominationStatus
-from portal.recognition.services import (
-    Decision,
-    NominationRequest,
-    current_cycle,
-    decide_nomination,
-    nominate,
-)
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import NominationRequest, current_cycle, nominate
 
 VOTERS = 100
 RACED_NOMINATIONS = 20

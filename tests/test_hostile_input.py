@@ -32,7 +32,7 @@ from portal.ideas.models import Category
 from portal.ideas.services import CampaignInput, add_comment, create_campaign, submit_idea
 from portal.notifications.services import notify
 from portal.recognition.models import ReviewCycle
-from portal.recognition.services import nominate
+from portal.recognition.services.nominating import nominate
 from portal.scim.tokens import create_token
 from tests.conftest import UserFactory, login
 from tests.ideas.conftest import complete_input

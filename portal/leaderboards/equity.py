@@ -17,7 +17,7 @@ from portal.recognition.models import (
     NominationStatus,
     ReviewCycle,
 )
-from portal.recognition.services import current_cycle
+from portal.recognition.services.nominating import current_cycle
 
 UNRECOGNISED_SHOWN = 200
 

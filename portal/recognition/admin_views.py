@@ -10,17 +10,18 @@ from portal.core.db import db_session
 from portal.core.errors import DomainError
 from portal.core.forms import attach_error
 from portal.core.web import redirect_to, render
-from portal.recognition import queries
 from portal.recognition.forms import AwardForm, FlagResolutionForm, split_emails
 from portal.recognition.models import ApprovalPath, Award, AwardTier, FlagResolution
-from portal.recognition.services import (
+from portal.recognition.queries.catalogue import list_awards
+from portal.recognition.queries.flags import list_open_flags
+from portal.recognition.services.awards import (
     AwardDetails,
     create_award,
     get_award_for_edit,
-    resolve_flags,
     set_award_active,
     update_award,
 )
+from portal.recognition.services.integrity import resolve_flags
 from portal.site.admin.forms import ConfirmForm
 
 bp = Blueprint("recognition_admin", __name__, url_prefix="/admin")
@@ -53,7 +54,7 @@ def form_data(award: Award) -> dict[str, object]:
 def awards():
     return render(
         "recognition/admin/awards.html",
-        awards=queries.list_awards(db_session()),
+        awards=list_awards(db_session()),
         confirm=ConfirmForm(),
     )
 
@@ -102,7 +103,7 @@ def award_active(award_id: int):
 @bp.get("/integrity-flags")
 @admin_required
 def integrity_flags():
-    page = queries.list_open_flags(
+    page = list_open_flags(
         db_session(),
         current_user.id,
         cursor=request.args.get("after"),

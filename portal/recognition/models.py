@@ -62,13 +62,7 @@ class NominationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-# Statuses that still count: a nominator may not nominate the same person again meanwhile.
-LIVE_STATUSES = (
-    NominationStatus.PENDING,
-    NominationStatus.FLAGGED,
-    NominationStatus.RETURNED,
-    NominationStatus.APPROVED,
-)
+# rules.LIVE_STATUSES as SQL: a nominator may not nominate the same person again meanwhile.
 _LIVE_SQL = "status IN ('pending', 'flagged', 'returned', 'approved')"
 
 

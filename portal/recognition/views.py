@@ -9,7 +9,6 @@ from portal.core.db import db_session
 from portal.core.errors import DomainError
 from portal.core.forms import attach_error
 from portal.core.web import redirect_to, render
-from portal.recognition import queries
 from portal.recognition.forms import (
     DecisionForm,
     NominationForm,
@@ -18,22 +17,25 @@ from portal.recognition.forms import (
     WithdrawForm,
     split_emails,
 )
-from portal.recognition.services import (
-    AlreadyDecided,
+from portal.recognition.queries.approvals import get_approvals_page
+from portal.recognition.queries.catalogue import list_awards, list_colleagues
+from portal.recognition.queries.sent import get_sent_page
+from portal.recognition.queries.wall import list_wall
+from portal.recognition.services.deciding import (
     Decision,
-    NominationRequest,
     decide_nomination,
-    nominate,
     resubmit_nomination,
-    set_recognition_privacy,
     withdraw_nomination,
 )
+from portal.recognition.services.nominating import NominationRequest, nominate
+from portal.recognition.services.privacy import set_recognition_privacy
+from portal.recognition.services.state import AlreadyDecided
 
 bp = Blueprint("recognition", __name__, url_prefix="/recognition")
 
 
 def award_choices() -> list[SelectChoice]:
-    awards = queries.list_awards(db_session(), active_only=True)
+    awards = list_awards(db_session(), active_only=True)
     return [SelectChoice(0, "Choose an award")] + [
         SelectChoice(award.id, f"{award.name} ({award.tier.value}, {award.points} points)")
         for award in awards
@@ -43,7 +45,7 @@ def award_choices() -> list[SelectChoice]:
 @bp.get("")
 @employee_required
 def wall():
-    page = queries.list_wall(
+    page = list_wall(
         db_session(),
         current_user,
         cursor=request.args.get("after"),
@@ -92,7 +94,7 @@ def nominate_colleague():
 @employee_required
 def colleagues():
     search = request.args.get("colleague") or request.args.get("q") or ""
-    people = queries.list_colleagues(db_session(), search)
+    people = list_colleagues(db_session(), search)
     return render(
         "recognition/colleagues.html",
         "recognition/_colleague_options.html",
@@ -104,7 +106,7 @@ def colleagues():
 @bp.get("/approvals")
 @employee_required
 def approvals():
-    queue = queries.get_approvals_page(
+    queue = get_approvals_page(
         db_session(),
         current_user.id,
         cursor=request.args.get("after"),
@@ -150,7 +152,7 @@ DECISION_MESSAGES = {
 
 
 def approvals_with_error(nomination_id: int, error: DomainError):
-    queue = queries.get_approvals_page(db_session(), current_user.id, limit=200)
+    queue = get_approvals_page(db_session(), current_user.id, limit=200)
     return render(
         "recognition/approvals.html",
         status=422,
@@ -163,7 +165,7 @@ def approvals_with_error(nomination_id: int, error: DomainError):
 @bp.get("/mine")
 @employee_required
 def sent():
-    sent_page = queries.get_sent_page(
+    sent_page = get_sent_page(
         db_session(),
         current_user.id,
         cursor=request.args.get("after"),

@@ -21,7 +21,8 @@ from portal.ideas.models import Category
 from portal.ideas.services import CampaignInput, add_comment, create_campaign, submit_idea
 from portal.notifications.services import notify
 from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
-from portal.recognition.services import Decision, decide_nomination, nominate
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
 from tests.conftest import UserFactory
 from tests.ideas.conftest import complete_input
 from tests.recognition.conftest import add_award, request_for

@@ -19,7 +19,8 @@ from portal.leaderboards.queries import (
     get_leaderboard,
 )
 from portal.recognition.models import Nomination, NominationStatus
-from portal.recognition.services import Decision, decide_nomination, nominate
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
 from tests.recognition.conftest import Org, add_award, request_for
 
 BASE = "http://portal.test"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Role, User
 from portal.core.db import utcnow
 from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
-from portal.recognition.services import NominationRequest
+from portal.recognition.services.nominating import NominationRequest
 from tests.conftest import UserFactory
 
 

@@ -23,14 +23,10 @@ from portal.recognition.models import (
     PointsLedgerEntry,
     StepRoute,
 )
-from portal.recognition.services import (
-    AlreadyDecided,
-    Decision,
-    NominationRefused,
-    decide_nomination,
-    nominate,
-    resolve_flags,
-)
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.integrity import resolve_flags
+from portal.recognition.services.nominating import NominationRefused, nominate
+from portal.recognition.services.state import AlreadyDecided
 from tests.conftest import UserFactory
 from tests.recognition.conftest import Org, add_award, request_for
 

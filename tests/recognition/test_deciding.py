@@ -23,15 +23,15 @@ from portal.recognition.models import (
     NominationStatus,
     PointsLedgerEntry,
 )
-from portal.recognition.services import (
-    AlreadyDecided,
+from portal.recognition.services.deciding import (
     Decision,
     decide_nomination,
-    nominate,
-    resolve_flags,
     resubmit_nomination,
     withdraw_nomination,
 )
+from portal.recognition.services.integrity import resolve_flags
+from portal.recognition.services.nominating import nominate
+from portal.recognition.services.state import AlreadyDecided
 from tests.recognition.conftest import Org, add_award, request_for
 
 BASE = "http://portal.test"

@@ -13,7 +13,8 @@ from portal.recognition.models import (
     NominationStatus,
     award_committee_members,
 )
-from portal.recognition.services import Decision, decide_nomination, nominate
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
 from tests.conftest import login
 from tests.recognition.conftest import Org, add_award, request_for
 

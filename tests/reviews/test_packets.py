@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from portal.core.errors import Conflict, DomainError
 from portal.recognition.models import Nomination
-from portal.recognition.services import Decision, decide_nomination, nominate
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
 from portal.reviews.packets import build_packets
 from portal.reviews.services import close_cycle, create_cycle
 from tests.recognition.conftest import Org, add_award, request_for
