@@ -17,6 +17,8 @@ from portal.core.markdown import render_markdown
 from portal.core.preflight import init_rate_limits
 from portal.core.web import add_security_headers
 from portal.identity import oidc
+from portal.recognition.cycles import hand_down_open_cycle
+from portal.reviews.queries import get_open_cycle
 from portal.site import layout
 
 
@@ -37,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     layout.init_app(app)
     oidc.init_app(app)
+    hand_down_open_cycle(app, get_open_cycle)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "basic"

@@ -59,11 +59,11 @@ from portal.recognition.models import (
     NominationStatus,
     NominationTrait,
     PointsLedgerEntry,
-    ReviewCycle,
     Trait,
     award_committee_members,
 )
 from portal.recognition.rules import COMMITTEE, PATH_LEVELS
+from portal.reviews.models import ReviewCycle
 
 CHUNK = 5000
 TEAM_SIZE = 8

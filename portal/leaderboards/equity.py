@@ -10,14 +10,9 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
-from portal.recognition.models import (
-    FlagKind,
-    IntegrityFlag,
-    Nomination,
-    NominationStatus,
-    ReviewCycle,
-)
-from portal.recognition.services.nominating import current_cycle
+from portal.recognition.models import FlagKind, IntegrityFlag, Nomination, NominationStatus
+from portal.reviews.models import ReviewCycle
+from portal.reviews.queries import get_current_cycle
 
 UNRECOGNISED_SHOWN = 200
 
@@ -141,7 +136,7 @@ def list_flag_tallies(session: Session) -> list[FlagTally]:
 
 def get_equity(session: Session) -> Equity:
     """The current cycle's equity figures: six statements whatever the data."""
-    cycle = current_cycle(session)
+    cycle = get_current_cycle(session)
     if cycle is None:
         return Equity(None, [], [], [], list_flag_tallies(session))
     return Equity(
@@ -161,7 +156,7 @@ class TeamGaps:
 
 def get_team_gaps(session: Session, manager_id: int) -> TeamGaps:
     """A manager's reports (direct and indirect) not yet recognised this cycle: three statements."""
-    cycle = current_cycle(session)
+    cycle = get_current_cycle(session)
     if cycle is None:
         return TeamGaps(None, [])
     return TeamGaps(cycle, list_unrecognised(session, cycle.id, report_ids(session, manager_id)))

@@ -16,7 +16,8 @@ from portal.core.inputs import check_date
 from portal.core.pagination import decode_cursor, encode_cursor
 from portal.core.spreadsheets import csv_text
 from portal.leaderboards.periods import DateRange, Period, calendar_range
-from portal.recognition.models import Award, Nomination, NominationStatus, ReviewCycle
+from portal.recognition.models import Award, Nomination, NominationStatus
+from portal.reviews.models import ReviewCycle
 
 PAGE_SIZE = 50
 

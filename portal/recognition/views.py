@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.access import employee_required
 from portal.core.db import db_session
 from portal.core.errors import DomainError
-from portal.core.forms import attach_error
+from portal.core.forms import run_form
 from portal.core.web import redirect_to, render
+from portal.recognition.cycles import find_open_cycle
 from portal.recognition.forms import (
     DecisionForm,
     NominationForm,
@@ -54,40 +55,43 @@ def wall():
     return render("recognition/wall.html", "recognition/_wall_items.html", page=page)
 
 
+def request_from(form: NominationForm) -> NominationRequest:
+    return NominationRequest(
+        colleague_email=form.colleague.data or "",
+        team_emails=split_emails(form.team.data),
+        award_id=form.award.data or None,
+        traits=form.traits.data or [],
+        citation=form.citation.data or "",
+        confidential_note=form.confidential_note.data or "",
+        evidence_reference=form.evidence_reference.data or "",
+        customer_words=form.customer_words.data or "",
+    )
+
+
 @bp.route("/nominate", methods=["GET", "POST"])
 @employee_required
 def nominate_colleague():
     form = NominationForm()
     form.award.choices = award_choices()
-    if form.validate_on_submit():
-        nomination_request = NominationRequest(
-            colleague_email=form.colleague.data or "",
-            team_emails=split_emails(form.team.data),
-            award_id=form.award.data or None,
-            traits=form.traits.data or [],
-            citation=form.citation.data or "",
-            confidential_note=form.confidential_note.data or "",
-            evidence_reference=form.evidence_reference.data or "",
-            customer_words=form.customer_words.data or "",
+
+    def send() -> Response:
+        session = db_session()
+        created = nominate(
+            session,
+            current_user,
+            request_from(form),
+            find_open_cycle(session),
+            monthly_limit=current_app.config["NOMINATION_MONTHLY_LIMIT"],
+            base_url=current_app.config["BASE_URL"],
         )
-        try:
-            created = nominate(
-                db_session(),
-                current_user,
-                nomination_request,
-                monthly_limit=current_app.config["NOMINATION_MONTHLY_LIMIT"],
-                base_url=current_app.config["BASE_URL"],
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(
-                f"Thank you! Your nomination ({len(created)} "
-                f"{'person' if len(created) == 1 else 'people'}) was sent for approval.",
-                "success",
-            )
-            return redirect_to(url_for("recognition.sent"))
-    return render("recognition/nominate.html", form=form)
+        people = "person" if len(created) == 1 else "people"
+        flash(
+            f"Thank you! Your nomination ({len(created)} {people}) was sent for approval.",
+            "success",
+        )
+        return redirect_to(url_for("recognition.sent"))
+
+    return run_form(form, send) or render("recognition/nominate.html", form=form)
 
 
 @bp.get("/colleagues")

@@ -13,14 +13,8 @@ from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
 from portal.ideas.models import Idea, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
-from portal.recognition.models import (
-    Award,
-    Nomination,
-    NominationStatus,
-    NominationTrait,
-    ReviewCycle,
-    Trait,
-)
+from portal.recognition.models import Award, Nomination, NominationStatus, NominationTrait, Trait
+from portal.reviews.models import ReviewCycle
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
+from portal.core.db import utcnow
 from portal.core.errors import Forbidden, NotFound
 from portal.core.pagination import Page, decode_cursor, page_from_rows
 from portal.core.spreadsheets import csv_text
-from portal.recognition.models import ReviewCycle
-from portal.reviews.models import ReviewPacket
+from portal.recognition.cycles import OpenCycle
+from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.packets import Packet, build_packets
 
 
@@ -28,6 +30,27 @@ def get_cycle(session: Session, cycle_id: int) -> ReviewCycle:
     if cycle is None:
         raise NotFound("That review cycle does not exist.")
     return cycle
+
+
+def get_current_cycle(session: Session, today: date | None = None) -> ReviewCycle | None:
+    """The cycle open today (not closed, today within its days), the latest if several are."""
+    today = today or utcnow().date()
+    return session.scalars(
+        select(ReviewCycle)
+        .where(
+            ReviewCycle.closed_at.is_(None),
+            ReviewCycle.starts_on <= today,
+            ReviewCycle.ends_on >= today,
+        )
+        .order_by(ReviewCycle.starts_on.desc(), ReviewCycle.id.desc())
+        .limit(1)
+    ).first()
+
+
+def get_open_cycle(session: Session) -> OpenCycle | None:
+    """The cycle nominations go to today, as recognition takes it (create_app hands it down)."""
+    cycle = get_current_cycle(session)
+    return None if cycle is None else OpenCycle(cycle.id, cycle.name)
 
 
 def visible_user_ids(session: Session, viewer: User) -> set[int] | None:

@@ -14,8 +14,7 @@ from portal.core.audit import record_audit
 from portal.core.db import utcnow
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.core.inputs import check_date
-from portal.recognition.models import ReviewCycle
-from portal.reviews.models import ReviewPacket
+from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.packets import build_packets
 
 

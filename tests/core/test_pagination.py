@@ -20,9 +20,11 @@ from portal.core.pagination import decode_cursor, decode_timestamp_cursor, encod
 from portal.ideas.models import Category
 from portal.ideas.services import CampaignInput, add_comment, create_campaign, submit_idea
 from portal.notifications.services import notify
-from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
+from portal.recognition.models import ApprovalPath, Award, AwardTier
 from portal.recognition.services.deciding import Decision, decide_nomination
 from portal.recognition.services.nominating import nominate
+from portal.reviews.models import ReviewCycle
+from portal.reviews.queries import get_open_cycle
 from tests.conftest import UserFactory
 from tests.ideas.conftest import complete_input
 from tests.recognition.conftest import add_award, request_for
@@ -181,7 +183,9 @@ def world(db: Session, admin: User, make_user: UserFactory) -> World:
 
     def submit(actor: User, nominee: User, award: Award, citation: str) -> int:
         request = request_for(nominee, award, citation=citation)
-        [nomination] = nominate(db, actor, request, monthly_limit=500, base_url=BASE)
+        [nomination] = nominate(
+            db, actor, request, get_open_cycle(db), monthly_limit=500, base_url=BASE
+        )
         return nomination.id
 
     walled = submit(employee, colleague, spot, "Sent by the employee.")

@@ -25,13 +25,14 @@ from portal.recognition.rules import LIVE_STATUSES
 from portal.recognition.services import nominating
 from portal.recognition.services.deciding import Decision, decide_nomination
 from portal.recognition.services.nominating import NominationRefused, nominate
+from portal.reviews.queries import get_open_cycle
 from tests.recognition.conftest import Org, add_award, request_for
 
 BASE = "http://portal.test"
 
 
 def send(db: Session, actor, request, limit: int = 10) -> list[Nomination]:
-    return nominate(db, actor, request, monthly_limit=limit, base_url=BASE)
+    return nominate(db, actor, request, get_open_cycle(db), monthly_limit=limit, base_url=BASE)
 
 
 def nomination_count(db: Session) -> int:

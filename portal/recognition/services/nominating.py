@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import User
 from portal.core.db import utcnow
 from portal.core.errors import DomainError
+from portal.recognition.cycles import OpenCycle
 from portal.recognition.models import (
     Award,
     IntegrityFlag,
@@ -21,7 +22,6 @@ from portal.recognition.models import (
     NominationEvent,
     NominationStatus,
     NominationTrait,
-    ReviewCycle,
     Trait,
 )
 from portal.recognition.routing import route_nomination
@@ -44,20 +44,6 @@ class NominationRequest:
     confidential_note: str = ""
     evidence_reference: str = ""
     customer_words: str = ""
-
-
-def current_cycle(session: Session, today: date | None = None) -> ReviewCycle | None:
-    today = today or utcnow().date()
-    return session.scalars(
-        select(ReviewCycle)
-        .where(
-            ReviewCycle.closed_at.is_(None),
-            ReviewCycle.starts_on <= today,
-            ReviewCycle.ends_on >= today,
-        )
-        .order_by(ReviewCycle.starts_on.desc(), ReviewCycle.id.desc())
-        .limit(1)
-    ).first()
 
 
 def normalise_emails(emails: Iterable[str]) -> list[str]:
@@ -230,12 +216,13 @@ def nominate(
     session: Session,
     actor: User,
     request: NominationRequest,
+    cycle: OpenCycle | None,
     *,
     monthly_limit: int,
     base_url: str,
 ) -> list[Nomination]:
-    """Nominate one colleague, or several for a team nomination; one row per nominee."""
-    cycle = current_cycle(session)
+    """Nominate one colleague, or several for a team nomination, in the open review cycle
+    (None when no cycle is open today); one row per nominee."""
     if cycle is None:
         raise NominationRefused("Nominations are closed: there is no open review cycle today.")
     nominees = _resolve_nominees(session, actor, request)
