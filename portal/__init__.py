@@ -62,7 +62,6 @@ def register_blueprints(app: Flask) -> None:
     from portal.identity.views import bp as identity_bp
     from portal.leaderboards.views import bp as leaderboards_bp
     from portal.notifications.views import bp as notifications_bp
-    from portal.recognition.admin_views import bp as recognition_admin_bp
     from portal.recognition.views import bp as recognition_bp
     from portal.reviews.views import bp as reviews_bp
     from portal.scim.views import bp as scim_bp
@@ -80,7 +79,6 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         ideas_bp,
         recognition_bp,
-        recognition_admin_bp,
         reviews_bp,
         leaderboards_bp,
         scim_bp,
