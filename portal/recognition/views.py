@@ -123,7 +123,11 @@ def approvals():
 @employee_required
 def decide(nomination_id: int):
     form = DecisionForm()
-    if not form.validate_on_submit() or form.decision.data not in set(Decision):
+    if (
+        not form.validate_on_submit()
+        or form.version.data is None  # never, once valid: it is required
+        or form.decision.data not in set(Decision)
+    ):
         raise DomainError("That decision could not be read. Reload the page and try again.")
     try:
         decide_nomination(
@@ -183,7 +187,7 @@ def sent():
 @employee_required
 def resubmit(nomination_id: int):
     form = ResubmitForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.version.data is None:
         raise DomainError("Say what they did for the customer.", field="citation")
     resubmit_nomination(
         db_session(),
@@ -201,7 +205,7 @@ def resubmit(nomination_id: int):
 @employee_required
 def withdraw(nomination_id: int):
     form = WithdrawForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.version.data is None:
         raise DomainError("This form has expired. Reload the page and try again.")
     withdraw_nomination(db_session(), current_user, nomination_id, version=form.version.data)
     flash("Your nomination was withdrawn.", "success")

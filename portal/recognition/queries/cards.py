@@ -44,7 +44,7 @@ class NominationCard:
     traits: list[Trait]
 
 
-def card_query() -> Select[Any]:
+def card_query() -> Select[Nomination, str, str, str, AwardTier, int]:
     """A nomination with its people's names and the award it stands at (the lower one, once an
     approver chose it); pages add their own columns, conditions and order."""
     nominee = aliased(User)

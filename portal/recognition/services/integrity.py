@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, union, update
+from sqlalchemy import Result, select, union, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
@@ -92,7 +92,7 @@ def involved_in(session: Session, nomination_ids: list[int]) -> dict[int, set[in
     if not nomination_ids:
         return {}
     parties = select(Nomination.id, Nomination.nominee_id).where(Nomination.id.in_(nomination_ids))
-    rows = session.execute(
+    rows: Result[int, int] = session.execute(
         union(
             parties,
             select(Nomination.id, Nomination.nominator_id).where(Nomination.id.in_(nomination_ids)),
