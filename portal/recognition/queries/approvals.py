@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import User
-from portal.core.pagination import Page, decode_cursor, page_from_rows
+from portal.core.pagination import Page, page_from_rows
 from portal.recognition.models import (
     ApprovalStep,
     Award,
@@ -18,7 +18,7 @@ from portal.recognition.models import (
     NominationStatus,
     StepRoute,
 )
-from portal.recognition.queries.cards import NominationCard, card_query, cards_from
+from portal.recognition.queries.cards import NominationCard, card_query, cards_after
 from portal.recognition.queries.catalogue import list_awards
 from portal.recognition.rules import LEVEL_APPROVALS
 
@@ -86,11 +86,7 @@ def list_pending_approvals(
         .order_by(Nomination.id)
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 1, (int,))
-    if key is not None:
-        query = query.where(Nomination.id > key[0])
-    rows = list(session.execute(query))
-    cards = cards_from(session, rows)
+    rows, cards = cards_after(session, query, cursor, Nomination.id)
     approved = _approved_steps(session, [card.id for card in cards])
     items = [
         PendingApproval(

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from portal.accounts.models import User
+from portal.core.pagination import decode_cursor
 from portal.recognition.models import (
     Award,
     AwardTier,
@@ -87,6 +88,23 @@ def cards_from(session: Session, rows: Iterable[Row[Any]]) -> list[NominationCar
     rows = list(rows)
     traits = _traits_of(session, [row.Nomination.id for row in rows])
     return [_card(row, traits.get(row.Nomination.id, [])) for row in rows]
+
+
+def cards_after(
+    session: Session,
+    query: Select[Any],
+    cursor: str | None,
+    column: ColumnElement[int] | InstrumentedAttribute[int],
+    *,
+    descending: bool = False,
+) -> tuple[list[Row[Any]], list[NominationCard]]:
+    """The rows of a card query past the cursor's id in `column` (the query's order), and a
+    card for each: two statements."""
+    key = decode_cursor(cursor, 1, (int,))
+    if key is not None:
+        query = query.where(column < key[0] if descending else column > key[0])
+    rows = list(session.execute(query))
+    return rows, cards_from(session, rows)
 
 
 def _card(row: Row[Any], traits: list[Trait]) -> NominationCard:

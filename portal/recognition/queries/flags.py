@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.core.pagination import Page, decode_cursor, page_from_rows
+from portal.core.pagination import Page, page_from_rows
 from portal.recognition.models import IntegrityFlag, Nomination, NominationStatus
-from portal.recognition.queries.cards import NominationCard, card_query, cards_from
+from portal.recognition.queries.cards import NominationCard, card_query, cards_after
 from portal.recognition.services.integrity import involved_in
 
 
@@ -60,11 +60,7 @@ def list_open_flags(
         .order_by(IntegrityFlag.id)
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 1, (int,))
-    if key is not None:
-        query = query.where(IntegrityFlag.id > key[0])
-    rows = list(session.execute(query))
-    cards = cards_from(session, rows)
+    rows, cards = cards_after(session, query, cursor, IntegrityFlag.id)
     involved = involved_in(session, [card.id for card in cards])
     admins = _active_admins(session)
     items = []

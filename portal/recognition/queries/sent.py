@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.core.pagination import Page, decode_cursor, page_from_rows
+from portal.core.pagination import Page, page_from_rows
 from portal.recognition.models import Nomination, NominationEvent, RecognitionPreference
-from portal.recognition.queries.cards import NominationCard, card_query, cards_from
+from portal.recognition.queries.cards import NominationCard, card_query, cards_after
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,7 @@ def list_sent_nominations(
         .order_by(Nomination.id.desc())
         .limit(limit + 1)
     )
-    key = decode_cursor(cursor, 1, (int,))
-    if key is not None:
-        query = query.where(Nomination.id < key[0])
-    rows = list(session.execute(query))
-    cards = cards_from(session, rows)
+    rows, cards = cards_after(session, query, cursor, Nomination.id, descending=True)
     items = [
         SentNomination(card, row.last_note or "") for card, row in zip(cards, rows, strict=True)
     ]
