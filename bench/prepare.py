@@ -20,13 +20,9 @@ from portal.core.db import get_database
 from portal.demo import DEMO_PASSWORD
 from portal.ideas.models import VOTABLE_STATUSES, Idea
 from portal.recognition.models import ApprovalPath, ApprovalStep, Award, NominationStatus
-from portal.recognition.services import (
-    Decision,
-    NominationRequest,
-    current_cycle,
-    decide_nomination,
-    nominate,
-)
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import NominationRequest, nominate
+from portal.reviews.queries import get_open_cycle
 
 VOTERS = 100
 RACED_NOMINATIONS = 20
@@ -85,6 +81,7 @@ def raced_nominations(session: Session) -> list[dict[str, int]]:
             session,
             nominator,
             NominationRequest(nominee.email, award.id, ["empathy"], "Stayed calm for a member."),
+            get_open_cycle(session),
             monthly_limit=1000,
             base_url=BASE_URL,
         )
@@ -125,7 +122,7 @@ def popular_votable_ideas(session: Session, count: int) -> list[int]:
 def prepare(session: Session) -> dict[str, object]:
     voters = add_voters(session)
     raced = raced_nominations(session)
-    cycle = current_cycle(session)
+    cycle = get_open_cycle(session)
     ideas = popular_votable_ideas(session, 10)
     nominee = session.scalar(
         select(User.id).where(User.email.not_like("bench.%")).order_by(User.id).offset(2)

@@ -17,6 +17,8 @@ from portal.core.markdown import render_markdown
 from portal.core.preflight import init_rate_limits
 from portal.core.web import add_security_headers
 from portal.identity import oidc
+from portal.recognition.cycles import hand_down_open_cycle
+from portal.reviews.queries import get_open_cycle
 from portal.site import layout
 
 
@@ -37,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     layout.init_app(app)
     oidc.init_app(app)
+    hand_down_open_cycle(app, get_open_cycle)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "basic"
@@ -59,7 +62,6 @@ def register_blueprints(app: Flask) -> None:
     from portal.identity.views import bp as identity_bp
     from portal.leaderboards.views import bp as leaderboards_bp
     from portal.notifications.views import bp as notifications_bp
-    from portal.recognition.admin_views import bp as recognition_admin_bp
     from portal.recognition.views import bp as recognition_bp
     from portal.reviews.views import bp as reviews_bp
     from portal.scim.views import bp as scim_bp
@@ -77,7 +79,6 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         ideas_bp,
         recognition_bp,
-        recognition_admin_bp,
         reviews_bp,
         leaderboards_bp,
         scim_bp,

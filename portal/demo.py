@@ -11,6 +11,7 @@ from portal.accounts.models import Department, Role, User
 from portal.accounts.passwords import hash_password
 from portal.ideas.demo import load_demo_ideas
 from portal.recognition.demo import load_recognition_demo
+from portal.reviews.demo import load_review_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo password, see README
 
@@ -202,4 +203,5 @@ def load_demo_data(session: Session) -> int:
     session.flush()
     load_demo_ideas(session)
     load_recognition_demo(session)
+    load_review_demo(session)
     return len(users)

@@ -59,11 +59,11 @@ from portal.recognition.models import (
     NominationStatus,
     NominationTrait,
     PointsLedgerEntry,
-    ReviewCycle,
     Trait,
     award_committee_members,
 )
-from portal.recognition.routing import COMMITTEE, PATH_LEVELS
+from portal.recognition.rules import COMMITTEE, PATH_LEVELS
+from portal.reviews.models import ReviewCycle
 
 CHUNK = 5000
 TEAM_SIZE = 8
@@ -693,7 +693,7 @@ def approval_levels(
     committee: list[int],
     admins: list[int],
 ) -> list[list[int]]:
-    """The same levels as recognition.routing.route_nomination, from the in-memory tree.
+    """The same levels as recognition.rules.plan_levels, from the in-memory tree.
 
     Each level's first approver decides it here, so later levels leave them out as
     decide_nomination does; empty when a level would have nobody (nominating is refused).

@@ -25,9 +25,8 @@ from portal.recognition.models import (
     NominationTrait,
     PointsLedgerEntry,
     RecognitionPreference,
-    ReviewCycle,
 )
-from portal.reviews.models import ReviewPacket
+from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.scim.models import ScimAccount, ScimGroup, ScimGroupMember, ScimToken
 
 __all__ = [

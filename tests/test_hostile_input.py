@@ -33,8 +33,9 @@ from portal.ideas.services.campaigns import CampaignInput, create_campaign
 from portal.ideas.services.comments import add_comment
 from portal.ideas.services.submitting import submit_idea
 from portal.notifications.services import notify
-from portal.recognition.models import ReviewCycle
-from portal.recognition.services import nominate
+from portal.recognition.services.nominating import nominate
+from portal.reviews.models import ReviewCycle
+from portal.reviews.queries import get_open_cycle
 from portal.scim.tokens import create_token
 from tests.conftest import UserFactory, login
 from tests.ideas.conftest import complete_input
@@ -204,7 +205,14 @@ def world(db: Session, make_user: UserFactory) -> dict[str, User]:
     )
     add_comment(db, employee, idea.id, "First comment.", base_url=BASE)
     award = add_award(db, "Customer Hero")
-    nominate(db, employee, request_for(colleague, award), monthly_limit=50, base_url=BASE)
+    nominate(
+        db,
+        employee,
+        request_for(colleague, award),
+        get_open_cycle(db),
+        monthly_limit=50,
+        base_url=BASE,
+    )
     notify(db, [employee.id], "A notice.", "/ideas", base_url=BASE)
     db.commit()
     return {"employee": employee, "manager": manager, "admin": admin}

@@ -10,14 +10,9 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
-from portal.recognition.models import (
-    FlagKind,
-    IntegrityFlag,
-    Nomination,
-    NominationStatus,
-    ReviewCycle,
-)
-from portal.recognition.services import current_cycle
+from portal.recognition.models import FlagKind, IntegrityFlag, Nomination, NominationStatus
+from portal.reviews.models import ReviewCycle
+from portal.reviews.queries import get_current_cycle
 
 UNRECOGNISED_SHOWN = 200
 
@@ -31,6 +26,13 @@ class DepartmentShare:
     @property
     def percent(self) -> int:
         return round(100 * self.recognised / self.headcount) if self.headcount else 0
+
+
+@dataclass(frozen=True)
+class Unrecognised:
+    id: int
+    display_name: str
+    job_title: str
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class FlagTally:
 class Equity:
     cycle: ReviewCycle | None
     departments: list[DepartmentShare]
-    unrecognised: list[tuple[int, str, str]]
+    unrecognised: list[Unrecognised]
     concentration: list[NominatorConcentration]
     flags: list[FlagTally]
 
@@ -69,9 +71,9 @@ def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentSh
     recognised = _recognised_in(cycle_id).subquery()
     rows = session.execute(
         select(
-            func.coalesce(Department.name, "No department"),
-            func.count(User.id),
-            func.count(recognised.c.nominee_id),
+            func.coalesce(Department.name, "No department").label("name"),
+            func.count(User.id).label("headcount"),
+            func.count(recognised.c.nominee_id).label("recognised"),
         )
         .select_from(User)
         .outerjoin(Department, User.department_id == Department.id)
@@ -80,12 +82,12 @@ def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentSh
         .group_by(Department.id, Department.name)
         .order_by(func.coalesce(Department.name, "No department"))
     )
-    return [DepartmentShare(*row) for row in rows]
+    return [DepartmentShare(**row._mapping) for row in rows]
 
 
 def list_unrecognised(
     session: Session, cycle_id: int, among: set[int] | None = None
-) -> list[tuple[int, str, str]]:
+) -> list[Unrecognised]:
     """Active people with no approved award in the cycle (only those among the ids if given)."""
     query = (
         select(User.id, User.display_name, User.job_title)
@@ -95,7 +97,7 @@ def list_unrecognised(
     )
     if among is not None:
         query = query.where(User.id.in_(among))
-    return [tuple(row) for row in session.execute(query)]
+    return [Unrecognised(**row._mapping) for row in session.execute(query)]
 
 
 def list_concentration(session: Session, cycle_id: int) -> list[NominatorConcentration]:
@@ -103,45 +105,58 @@ def list_concentration(session: Session, cycle_id: int) -> list[NominatorConcent
     nominator = User.__table__.alias("nominator")
     nominee = User.__table__.alias("nominee")
     rows = session.execute(
-        select(nominator.c.display_name, nominee.c.display_name, func.count(Nomination.id))
+        select(
+            nominator.c.display_name.label("giver"),
+            nominee.c.display_name.label("receiver"),
+            func.count(Nomination.id).label("nominations"),
+        )
         .join(nominator, Nomination.nominator_id == nominator.c.id)
         .join(nominee, Nomination.nominee_id == nominee.c.id)
         .where(Nomination.cycle_id == cycle_id)
         .group_by(nominator.c.id, nominator.c.display_name, nominee.c.id, nominee.c.display_name)
     )
     given: dict[str, Counter[str]] = defaultdict(Counter)
-    for giver, receiver, count in rows:
-        given[giver][receiver] += count
+    for row in rows:
+        given[row.giver][row.receiver] += row.nominations
     result = []
     for giver, counts in given.items():
         total = sum(counts.values())
         if total < 3:
             continue
         receiver, top = counts.most_common(1)[0]
-        result.append(NominatorConcentration(giver, total, receiver, round(100 * top / total)))
+        result.append(
+            NominatorConcentration(
+                name=giver,
+                nominations=total,
+                top_recipient=receiver,
+                top_share_percent=round(100 * top / total),
+            )
+        )
     return sorted(result, key=lambda item: (-item.top_share_percent, -item.nominations, item.name))
 
 
 def list_flag_tallies(session: Session) -> list[FlagTally]:
-    rows = dict(
-        (kind, (raised, resolved))
-        for kind, raised, resolved in session.execute(
-            select(
-                IntegrityFlag.kind,
-                func.count(IntegrityFlag.id),
-                func.count(IntegrityFlag.resolved_at),
-            ).group_by(IntegrityFlag.kind)
-        )
+    rows = session.execute(
+        select(
+            IntegrityFlag.kind,
+            func.count(IntegrityFlag.id).label("raised"),
+            func.count(IntegrityFlag.resolved_at).label("resolved"),
+        ).group_by(IntegrityFlag.kind)
     )
+    counted = {row.kind: row for row in rows}
     return [
-        FlagTally(kind.value.replace("_", " ").capitalize(), *rows.get(kind, (0, 0)))
+        FlagTally(
+            kind=kind.value.replace("_", " ").capitalize(),
+            raised=counted[kind].raised if kind in counted else 0,
+            resolved=counted[kind].resolved if kind in counted else 0,
+        )
         for kind in FlagKind
     ]
 
 
 def get_equity(session: Session) -> Equity:
     """The current cycle's equity figures: six statements whatever the data."""
-    cycle = current_cycle(session)
+    cycle = get_current_cycle(session)
     if cycle is None:
         return Equity(None, [], [], [], list_flag_tallies(session))
     return Equity(
@@ -156,12 +171,12 @@ def get_equity(session: Session) -> Equity:
 @dataclass(frozen=True)
 class TeamGaps:
     cycle: ReviewCycle | None
-    unrecognised: list[tuple[int, str, str]]
+    unrecognised: list[Unrecognised]
 
 
 def get_team_gaps(session: Session, manager_id: int) -> TeamGaps:
     """A manager's reports (direct and indirect) not yet recognised this cycle: three statements."""
-    cycle = current_cycle(session)
+    cycle = get_current_cycle(session)
     if cycle is None:
         return TeamGaps(None, [])
     return TeamGaps(cycle, list_unrecognised(session, cycle.id, report_ids(session, manager_id)))

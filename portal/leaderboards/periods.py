@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 
 class Period(enum.StrEnum):
@@ -21,14 +21,6 @@ class DateRange:
 
     first: date
     last: date
-
-    @property
-    def starts_at(self) -> datetime:
-        return datetime.combine(self.first, time.min, tzinfo=UTC)
-
-    @property
-    def ends_before(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=UTC)
 
 
 def calendar_range(period: Period, today: date) -> DateRange:

@@ -6,17 +6,19 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, literal, null, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
+from portal.core.dates import day_bounds
 from portal.core.db import utcnow
 from portal.core.errors import DomainError
 from portal.core.inputs import check_date
-from portal.core.pagination import decode_cursor, encode_cursor
+from portal.core.pagination import beyond, decode_cursor, encode_cursor
 from portal.core.spreadsheets import csv_text
 from portal.leaderboards.periods import DateRange, Period, calendar_range
-from portal.recognition.models import Award, Nomination, NominationStatus, ReviewCycle
+from portal.recognition.models import Award, Nomination, NominationStatus
+from portal.reviews.models import ReviewCycle
 
 PAGE_SIZE = 50
 
@@ -85,9 +87,8 @@ def _range_of(session: Session, filters: LeaderboardFilters) -> tuple[str, Colum
     else:
         span = calendar_range(filters.period, utcnow().date())
     label = f"{span.first.isoformat()} to {span.last.isoformat()}"
-    return label, (Nomination.decided_at >= span.starts_at) & (
-        Nomination.decided_at < span.ends_before
-    )
+    starts_at, ends_before = day_bounds(span.first, span.last)
+    return label, (Nomination.decided_at >= starts_at) & (Nomination.decided_at < ends_before)
 
 
 AWARDS = func.count(Nomination.id).label("awards")
@@ -176,7 +177,7 @@ def _ranked(
     query = select(ranked).order_by(*place)
     key = decode_cursor(cursor, 6, CURSOR_TYPES) if limit is not None else None
     if key is not None:
-        query = query.where(tuple_(*place) > tuple_(*(literal(value) for value in key[1:])))
+        query = query.where(beyond(place, key[1:]))
     if limit is not None:
         query = query.limit(limit + 1)
     first_rank = key[0] + 1 if key is not None else 1

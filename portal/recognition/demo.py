@@ -1,15 +1,12 @@
-"""Demo data for recognition: a customer-service award catalogue and the current review cycle."""
+"""Demo data for recognition: a customer-service award catalogue."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.core.db import utcnow
-from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
+from portal.recognition.models import ApprovalPath, Award, AwardTier
 
 CATALOGUE = [
     (
@@ -51,12 +48,6 @@ CATALOGUE = [
 COMMITTEE_EMAILS = ["director@example.com", "admin@example.com"]
 
 
-def current_half_year(today: date) -> tuple[str, date, date]:
-    if today.month <= 6:
-        return f"H1 {today.year}", date(today.year, 1, 1), date(today.year, 6, 30)
-    return f"H2 {today.year}", date(today.year, 7, 1), date(today.year, 12, 31)
-
-
 def load_recognition_demo(session: Session) -> None:
     committee = list(session.scalars(select(User).where(User.email.in_(COMMITTEE_EMAILS))))
     for name, description, tier, points, path in CATALOGUE:
@@ -66,6 +57,4 @@ def load_recognition_demo(session: Session) -> None:
         if path is ApprovalPath.COMMITTEE:
             award.committee = committee
         session.add(award)
-    name, starts_on, ends_on = current_half_year(utcnow().date())
-    session.add(ReviewCycle(name=name, starts_on=starts_on, ends_on=ends_on))
     session.flush()

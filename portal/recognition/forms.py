@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.core.inputs import WholeNumberField, choice_number
 from portal.recognition.models import ApprovalPath, AwardTier, Trait
-from portal.recognition.services import MAX_AWARD_POINTS
+from portal.recognition.rules import MAX_AWARD_POINTS
 
 TRAIT_CHOICES = [SelectChoice(trait.value, trait.label) for trait in Trait]
 TIER_CHOICES = [SelectChoice(tier.value, tier.value.capitalize()) for tier in AwardTier]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -62,13 +62,7 @@ class NominationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-# Statuses that still count: a nominator may not nominate the same person again meanwhile.
-LIVE_STATUSES = (
-    NominationStatus.PENDING,
-    NominationStatus.FLAGGED,
-    NominationStatus.RETURNED,
-    NominationStatus.APPROVED,
-)
+# rules.LIVE_STATUSES as SQL: a nominator may not nominate the same person again meanwhile.
 _LIVE_SQL = "status IN ('pending', 'flagged', 'returned', 'approved')"
 
 
@@ -120,21 +114,6 @@ class Award(Base):
     committee: Mapped[list[User]] = relationship(
         secondary=award_committee_members, lazy="raise", order_by=User.display_name
     )
-
-
-class ReviewCycle(Base):
-    __tablename__ = "review_cycles"
-    __table_args__ = (
-        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
-        Index("ix_review_cycles_dates", "starts_on", "ends_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    starts_on: Mapped[date]
-    ends_on: Mapped[date]
-    closed_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Nomination(Base):

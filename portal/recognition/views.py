@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.access import employee_required
 from portal.core.db import db_session
 from portal.core.errors import DomainError
-from portal.core.forms import attach_error
+from portal.core.forms import run_form
 from portal.core.web import redirect_to, render
-from portal.recognition import queries
+from portal.recognition.cycles import find_open_cycle
 from portal.recognition.forms import (
     DecisionForm,
     NominationForm,
@@ -18,22 +18,25 @@ from portal.recognition.forms import (
     WithdrawForm,
     split_emails,
 )
-from portal.recognition.services import (
-    AlreadyDecided,
+from portal.recognition.queries.approvals import get_approvals_page
+from portal.recognition.queries.catalogue import list_awards, list_colleagues
+from portal.recognition.queries.sent import get_sent_page
+from portal.recognition.queries.wall import list_wall
+from portal.recognition.services.deciding import (
     Decision,
-    NominationRequest,
     decide_nomination,
-    nominate,
     resubmit_nomination,
-    set_recognition_privacy,
     withdraw_nomination,
 )
+from portal.recognition.services.nominating import NominationRequest, nominate
+from portal.recognition.services.privacy import set_recognition_privacy
+from portal.recognition.services.state import AlreadyDecided
 
 bp = Blueprint("recognition", __name__, url_prefix="/recognition")
 
 
 def award_choices() -> list[SelectChoice]:
-    awards = queries.list_awards(db_session(), active_only=True)
+    awards = list_awards(db_session(), active_only=True)
     return [SelectChoice(0, "Choose an award")] + [
         SelectChoice(award.id, f"{award.name} ({award.tier.value}, {award.points} points)")
         for award in awards
@@ -43,7 +46,7 @@ def award_choices() -> list[SelectChoice]:
 @bp.get("")
 @employee_required
 def wall():
-    page = queries.list_wall(
+    page = list_wall(
         db_session(),
         current_user,
         cursor=request.args.get("after"),
@@ -52,47 +55,50 @@ def wall():
     return render("recognition/wall.html", "recognition/_wall_items.html", page=page)
 
 
+def request_from(form: NominationForm) -> NominationRequest:
+    return NominationRequest(
+        colleague_email=form.colleague.data or "",
+        team_emails=split_emails(form.team.data),
+        award_id=form.award.data or None,
+        traits=form.traits.data or [],
+        citation=form.citation.data or "",
+        confidential_note=form.confidential_note.data or "",
+        evidence_reference=form.evidence_reference.data or "",
+        customer_words=form.customer_words.data or "",
+    )
+
+
 @bp.route("/nominate", methods=["GET", "POST"])
 @employee_required
 def nominate_colleague():
     form = NominationForm()
     form.award.choices = award_choices()
-    if form.validate_on_submit():
-        nomination_request = NominationRequest(
-            colleague_email=form.colleague.data or "",
-            team_emails=split_emails(form.team.data),
-            award_id=form.award.data or None,
-            traits=form.traits.data or [],
-            citation=form.citation.data or "",
-            confidential_note=form.confidential_note.data or "",
-            evidence_reference=form.evidence_reference.data or "",
-            customer_words=form.customer_words.data or "",
+
+    def send() -> Response:
+        session = db_session()
+        created = nominate(
+            session,
+            current_user,
+            request_from(form),
+            find_open_cycle(session),
+            monthly_limit=current_app.config["NOMINATION_MONTHLY_LIMIT"],
+            base_url=current_app.config["BASE_URL"],
         )
-        try:
-            created = nominate(
-                db_session(),
-                current_user,
-                nomination_request,
-                monthly_limit=current_app.config["NOMINATION_MONTHLY_LIMIT"],
-                base_url=current_app.config["BASE_URL"],
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(
-                f"Thank you! Your nomination ({len(created)} "
-                f"{'person' if len(created) == 1 else 'people'}) was sent for approval.",
-                "success",
-            )
-            return redirect_to(url_for("recognition.sent"))
-    return render("recognition/nominate.html", form=form)
+        people = "person" if len(created) == 1 else "people"
+        flash(
+            f"Thank you! Your nomination ({len(created)} {people}) was sent for approval.",
+            "success",
+        )
+        return redirect_to(url_for("recognition.sent"))
+
+    return run_form(form, send) or render("recognition/nominate.html", form=form)
 
 
 @bp.get("/colleagues")
 @employee_required
 def colleagues():
     search = request.args.get("colleague") or request.args.get("q") or ""
-    people = queries.list_colleagues(db_session(), search)
+    people = list_colleagues(db_session(), search)
     return render(
         "recognition/colleagues.html",
         "recognition/_colleague_options.html",
@@ -104,7 +110,7 @@ def colleagues():
 @bp.get("/approvals")
 @employee_required
 def approvals():
-    queue = queries.get_approvals_page(
+    queue = get_approvals_page(
         db_session(),
         current_user.id,
         cursor=request.args.get("after"),
@@ -117,7 +123,11 @@ def approvals():
 @employee_required
 def decide(nomination_id: int):
     form = DecisionForm()
-    if not form.validate_on_submit() or form.decision.data not in set(Decision):
+    if (
+        not form.validate_on_submit()
+        or form.version.data is None  # never, once valid: it is required
+        or form.decision.data not in set(Decision)
+    ):
         raise DomainError("That decision could not be read. Reload the page and try again.")
     try:
         decide_nomination(
@@ -150,7 +160,7 @@ DECISION_MESSAGES = {
 
 
 def approvals_with_error(nomination_id: int, error: DomainError):
-    queue = queries.get_approvals_page(db_session(), current_user.id, limit=200)
+    queue = get_approvals_page(db_session(), current_user.id, limit=200)
     return render(
         "recognition/approvals.html",
         status=422,
@@ -163,7 +173,7 @@ def approvals_with_error(nomination_id: int, error: DomainError):
 @bp.get("/mine")
 @employee_required
 def sent():
-    sent_page = queries.get_sent_page(
+    sent_page = get_sent_page(
         db_session(),
         current_user.id,
         cursor=request.args.get("after"),
@@ -177,7 +187,7 @@ def sent():
 @employee_required
 def resubmit(nomination_id: int):
     form = ResubmitForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.version.data is None:
         raise DomainError("Say what they did for the customer.", field="citation")
     resubmit_nomination(
         db_session(),
@@ -195,7 +205,7 @@ def resubmit(nomination_id: int):
 @employee_required
 def withdraw(nomination_id: int):
     form = WithdrawForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.version.data is None:
         raise DomainError("This form has expired. Reload the page and try again.")
     withdraw_nomination(db_session(), current_user, nomination_id, version=form.version.data)
     flash("Your nomination was withdrawn.", "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from statistics import median
 from typing import Any
 
@@ -12,15 +12,10 @@ from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
+from portal.core.dates import day_bounds
 from portal.ideas.models import Idea, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
-from portal.recognition.models import (
-    Award,
-    Nomination,
-    NominationStatus,
-    NominationTrait,
-    ReviewCycle,
-    Trait,
-)
+from portal.recognition.models import Award, Nomination, NominationStatus, NominationTrait, Trait
+from portal.reviews.models import ReviewCycle
 
 
 @dataclass(frozen=True)
@@ -93,21 +88,31 @@ class Packet:
         return cls(**{**data, "awards": awards, "ideas": ideas, "frozen": True})
 
 
-def _people(session: Session, user_ids: list[int] | None) -> list[tuple]:
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    display_name: str
+    email: str
+    job_title: str
+    department: str | None
+    manager_id: int | None
+
+
+def _people(session: Session, user_ids: list[int] | None) -> list[_Person]:
     query = (
         select(
             User.id,
             User.display_name,
             User.email,
             User.job_title,
-            Department.name,
+            Department.name.label("department"),
             User.manager_id,
         )
         .outerjoin(Department, User.department_id == Department.id)
         .order_by(User.display_name, User.id)
     )
     query = query.where(User.id.in_(user_ids)) if user_ids is not None else query
-    return list(session.execute(query))
+    return [_Person(**row._mapping) for row in session.execute(query)]
 
 
 def _approved_awards(
@@ -120,11 +125,11 @@ def _approved_awards(
             Nomination.id,
             Nomination.nominee_id,
             Nomination.nominator_id,
-            Award.name,
+            Award.name.label("award"),
             Award.tier,
             Award.points,
             Nomination.citation,
-            nominator.display_name,
+            nominator.display_name.label("nominator"),
             Nomination.decided_at,
         )
         .join(Award, func.coalesce(Nomination.awarded_award_id, Nomination.award_id) == Award.id)
@@ -139,25 +144,25 @@ def _approved_awards(
     if rows:
         trait_rows = session.execute(
             select(NominationTrait.nomination_id, NominationTrait.trait).where(
-                NominationTrait.nomination_id.in_([row[0] for row in rows])
+                NominationTrait.nomination_id.in_([row.id for row in rows])
             )
         )
         order = list(Trait)
-        for nomination_id, trait in sorted(trait_rows, key=lambda row: order.index(row[1])):
-            traits[nomination_id].append(trait.value)
+        for trait_row in sorted(trait_rows, key=lambda trait_row: order.index(trait_row.trait)):
+            traits[trait_row.nomination_id].append(trait_row.trait.value)
     awards: dict[int, list[PacketAward]] = defaultdict(list)
     givers: dict[int, set[int]] = defaultdict(set)
-    for nomination_id, nominee_id, giver_id, name, tier, points, citation, giver, decided in rows:
-        givers[nominee_id].add(giver_id)
-        awards[nominee_id].append(
+    for row in rows:
+        givers[row.nominee_id].add(row.nominator_id)
+        awards[row.nominee_id].append(
             PacketAward(
-                name,
-                tier.value,
-                points,
-                citation,
-                traits[nomination_id],
-                giver,
-                decided.date().isoformat(),
+                award=row.award,
+                tier=row.tier.value,
+                points=row.points,
+                citation=row.citation,
+                traits=traits[row.id],
+                nominator=row.nominator,
+                approved_on=row.decided_at.date().isoformat(),
             )
         )
     return awards, givers
@@ -179,13 +184,13 @@ def _distinct_nominators_by_team(
         .subquery()
     )
     rows = session.execute(
-        select(User.manager_id, func.coalesce(counts.c.givers, 0))
+        select(User.manager_id, func.coalesce(counts.c.givers, 0).label("givers"))
         .outerjoin(counts, counts.c.nominee_id == User.id)
         .where(User.manager_id.in_(manager_ids), User.active.is_(True))
     )
     teams: dict[int, list[int]] = defaultdict(list)
-    for manager_id, givers in rows:
-        teams[manager_id].append(givers)
+    for row in rows:
+        teams[row.manager_id].append(row.givers)
     return teams
 
 
@@ -199,11 +204,7 @@ class CycleTimes:
     @classmethod
     def of(cls, cycle: ReviewCycle) -> CycleTimes:
         """Any stored days work, even an old row's last day of 9999-12-31."""
-        if cycle.ends_on >= date.max:
-            ends_before = datetime.max.replace(tzinfo=UTC)
-        else:
-            ends_before = datetime.combine(cycle.ends_on + timedelta(days=1), time.min, tzinfo=UTC)
-        return cls(datetime.combine(cycle.starts_on, time.min, tzinfo=UTC), ends_before)
+        return cls(*day_bounds(cycle.starts_on, cycle.ends_on))
 
     def holds(self, column: Any) -> Any:
         return (column >= self.starts_at) & (column < self.ends_before)
@@ -224,15 +225,15 @@ def _authorship(user_ids: list[int] | None) -> Any:
 
 def _ideas_query(times: CycleTimes, user_ids: list[int] | None) -> Select:
     authorship = _authorship(user_ids)
-    implemented = select(IdeaEvent.idea_id, func.min(IdeaEvent.created_at).label("at")).where(
+    first_implemented = select(IdeaEvent.idea_id, func.min(IdeaEvent.created_at).label("at")).where(
         IdeaEvent.to_status == IdeaStatus.IMPLEMENTED
     )
     if user_ids is not None:
         # Only these people's ideas: one packet read every idea's events (14 ms at 51,000).
-        implemented = implemented.where(
+        first_implemented = first_implemented.where(
             IdeaEvent.idea_id.in_(select(_authorship(user_ids).c.idea_id))
         )
-    implemented = implemented.group_by(IdeaEvent.idea_id).subquery("implemented")
+    implemented = first_implemented.group_by(IdeaEvent.idea_id).subquery("implemented")
     return (
         select(
             authorship.c.user_id,
@@ -263,26 +264,28 @@ def _ideas(
     """Each person's ideas submitted or implemented in the cycle, with measured impact."""
     ideas: dict[tuple[int, int], PacketIdea] = {}
     for row in session.execute(_ideas_query(times, user_ids)):
-        person_id, idea_id, title, author_id, status, submitted_at, votes, implemented_at = row[:8]
-        implemented_here = times.contains(implemented_at)
-        idea = ideas.get((person_id, idea_id))
+        implemented_here = times.contains(row.at)
+        idea = ideas.get((row.user_id, row.id))
         if idea is None:
-            idea = ideas[person_id, idea_id] = PacketIdea(
-                idea_id=idea_id,
-                title=title,
-                role="author" if person_id == author_id else "co-author",
-                status=status.value,
-                submitted_on=submitted_at.date().isoformat()
-                if times.contains(submitted_at)
+            idea = ideas[row.user_id, row.id] = PacketIdea(
+                idea_id=row.id,
+                title=row.title,
+                role="author" if row.user_id == row.author_id else "co-author",
+                status=row.status.value,
+                submitted_on=row.submitted_at.date().isoformat()
+                if times.contains(row.submitted_at)
                 else None,
-                implemented_on=implemented_at.date().isoformat() if implemented_here else None,
-                votes=votes,
+                implemented_on=row.at.date().isoformat() if implemented_here else None,
+                votes=row.vote_count,
             )
-        measure, unit, before, after, measured_on = row[8:]
-        if implemented_here and measure is not None:
+        if implemented_here and row.measure is not None:
             idea.impacts.append(
                 PacketImpact(
-                    measure, unit, format(before, "f"), format(after, "f"), measured_on.isoformat()
+                    measure=row.measure,
+                    unit=row.unit,
+                    before=format(row.before, "f"),
+                    after=format(row.after, "f"),
+                    measured_on=row.measured_on.isoformat(),
                 )
             )
     by_person: dict[int, list[PacketIdea]] = defaultdict(list)
@@ -297,12 +300,12 @@ def _votes_received(
     """Votes cast in the cycle on ideas each person authored or co-authored."""
     authorship = _authorship(user_ids)
     rows = session.execute(
-        select(authorship.c.user_id, func.count())
+        select(authorship.c.user_id, func.count().label("votes"))
         .join(Vote, Vote.idea_id == authorship.c.idea_id)
         .where(times.holds(Vote.created_at))
         .group_by(authorship.c.user_id)
     )
-    return {person_id: count for person_id, count in rows}
+    return {row.user_id: row.votes for row in rows}
 
 
 def build_packets(
@@ -313,35 +316,35 @@ def build_packets(
     people = _people(session, user_ids)
     awards, givers = _approved_awards(session, cycle.id, user_ids)
     teams = _distinct_nominators_by_team(
-        session, cycle.id, {row[5] for row in people if row[5] is not None}
+        session, cycle.id, {person.manager_id for person in people if person.manager_id is not None}
     )
     ideas = _ideas(session, times, user_ids)
     votes = _votes_received(session, times, user_ids)
     packets = []
-    for user_id, name, email, title, department, manager_id in people:
-        mine = awards.get(user_id, [])
-        my_ideas = ideas.get(user_id, [])
+    for person in people:
+        mine = awards.get(person.id, [])
+        my_ideas = ideas.get(person.id, [])
         covered = {trait for award in mine for trait in award.traits}
-        team = teams.get(manager_id, []) if manager_id else []
+        team = teams.get(person.manager_id, []) if person.manager_id else []
         packets.append(
             Packet(
                 cycle_id=cycle.id,
                 cycle_name=cycle.name,
-                user_id=user_id,
-                name=name,
-                email=email,
-                job_title=title,
-                department=department or "",
+                user_id=person.id,
+                name=person.display_name,
+                email=person.email,
+                job_title=person.job_title,
+                department=person.department or "",
                 awards=mine,
                 points=sum(award.points for award in mine),
                 traits_covered=[trait.value for trait in Trait if trait.value in covered],
                 traits_missing=[trait.value for trait in Trait if trait.value not in covered],
-                distinct_nominators=len(givers.get(user_id, ())),
+                distinct_nominators=len(givers.get(person.id, ())),
                 team_median_nominators=float(median(team)) if team else 0.0,
                 ideas=my_ideas,
                 ideas_submitted=sum(1 for idea in my_ideas if idea.submitted_on),
                 ideas_implemented=sum(1 for idea in my_ideas if idea.implemented_on),
-                votes_received=votes.get(user_id, 0),
+                votes_received=votes.get(person.id, 0),
             )
         )
     return packets

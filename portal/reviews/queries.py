@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import literal, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
+from portal.core.db import utcnow
 from portal.core.errors import Forbidden, NotFound
-from portal.core.pagination import Page, decode_cursor, page_from_rows
+from portal.core.pagination import Page, beyond, decode_cursor, page_from_rows
 from portal.core.spreadsheets import csv_text
-from portal.recognition.models import ReviewCycle
-from portal.reviews.models import ReviewPacket
+from portal.recognition.cycles import OpenCycle
+from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.packets import Packet, build_packets
 
 
@@ -28,6 +30,27 @@ def get_cycle(session: Session, cycle_id: int) -> ReviewCycle:
     if cycle is None:
         raise NotFound("That review cycle does not exist.")
     return cycle
+
+
+def get_current_cycle(session: Session, today: date | None = None) -> ReviewCycle | None:
+    """The cycle open today (not closed, today within its days), the latest if several are."""
+    today = today or utcnow().date()
+    return session.scalars(
+        select(ReviewCycle)
+        .where(
+            ReviewCycle.closed_at.is_(None),
+            ReviewCycle.starts_on <= today,
+            ReviewCycle.ends_on >= today,
+        )
+        .order_by(ReviewCycle.starts_on.desc(), ReviewCycle.id.desc())
+        .limit(1)
+    ).first()
+
+
+def get_open_cycle(session: Session) -> OpenCycle | None:
+    """The cycle nominations go to today, as recognition takes it (create_app hands it down)."""
+    cycle = get_current_cycle(session)
+    return None if cycle is None else OpenCycle(cycle.id, cycle.name)
 
 
 def visible_user_ids(session: Session, viewer: User) -> set[int] | None:
@@ -66,20 +89,19 @@ def get_reviews_page(
     cycles = list_cycles(session)
     cycle = next((item for item in cycles if item.id == cycle_id), cycles[0] if cycles else None)
     visible = visible_user_ids(session, viewer)
+    order = (User.display_name.expression, User.id.expression)
     query = (
-        select(User.id, User.display_name, User.job_title, Department.name)
+        select(User.id, User.display_name, User.job_title, Department.name.label("department"))
         .outerjoin(Department, User.department_id == Department.id)
-        .order_by(User.display_name, User.id)
+        .order_by(*order)
         .limit(limit + 1)
     )
     if visible is not None:
         query = query.where(User.id.in_(visible))
     key = decode_cursor(cursor, 2, (str, int))
     if key is not None:
-        query = query.where(
-            tuple_(User.display_name, User.id) > tuple_(literal(key[0]), literal(key[1]))
-        )
-    rows = [ReviewablePerson(*row) for row in session.execute(query)]
+        query = query.where(beyond(order, key))
+    rows = [ReviewablePerson(**row._mapping) for row in session.execute(query)]
     people = page_from_rows(rows, limit, lambda person: (person.display_name, person.id))
     return ReviewsPage(cycles, cycle, people)
 

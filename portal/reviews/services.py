@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import CursorResult, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,8 +15,7 @@ from portal.core.audit import record_audit
 from portal.core.db import utcnow
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.core.inputs import check_date
-from portal.recognition.models import ReviewCycle
-from portal.reviews.models import ReviewPacket
+from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.packets import build_packets
 
 
@@ -75,11 +75,15 @@ def close_cycle(session: Session, admin: User, cycle_id: int) -> ReviewCycle:
     if cycle is None:
         raise NotFound("That review cycle does not exist.")
     now = utcnow()
-    closed = session.execute(
-        update(ReviewCycle)
-        .where(ReviewCycle.id == cycle_id, ReviewCycle.closed_at.is_(None))
-        .values(closed_at=now)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a cursor result; Session.execute is typed for any statement.
+    closed = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(ReviewCycle)
+            .where(ReviewCycle.id == cycle_id, ReviewCycle.closed_at.is_(None))
+            .values(closed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if closed.rowcount != 1:
         raise Conflict("This review cycle is already closed.")

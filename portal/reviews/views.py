@@ -2,19 +2,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, request, url_for
+from flask import Blueprint, Response, current_app, request
 from flask_login import current_user
 
 from portal.accounts.access import admin_required, employee_required
 from portal.core.db import db_session
-from portal.core.errors import DomainError
-from portal.core.forms import attach_error
 from portal.core.inputs import parse_id
-from portal.core.web import redirect_to, render
+from portal.core.web import render
 from portal.reviews import queries
-from portal.reviews.forms import CycleForm
-from portal.reviews.services import close_cycle, create_cycle
-from portal.site.admin.forms import ConfirmForm
 
 bp = Blueprint("reviews", __name__)
 
@@ -59,38 +54,3 @@ def export_json(cycle_id: int):
         mimetype="application/json",
         headers={"Content-Disposition": f"attachment; filename=review-cycle-{cycle_id}.json"},
     )
-
-
-@bp.route("/admin/review-cycles", methods=["GET", "POST"])
-@admin_required
-def cycles():
-    form = CycleForm()
-    if form.validate_on_submit():
-        try:
-            cycle = create_cycle(
-                db_session(),
-                current_user,
-                form.name.data or "",
-                form.starts_on.data,
-                form.ends_on.data,
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(f"{cycle.name} was added.", "success")
-            return redirect_to(url_for("reviews.cycles"))
-    return render(
-        "reviews/cycles.html",
-        form=form,
-        cycles=queries.list_cycles(db_session()),
-        confirm=ConfirmForm(),
-    )
-
-
-@bp.post("/admin/review-cycles/<int:cycle_id>/close")
-@admin_required
-def close(cycle_id: int):
-    if ConfirmForm().validate_on_submit():
-        cycle = close_cycle(db_session(), current_user, cycle_id)
-        flash(f"{cycle.name} is closed and every packet in it is frozen.", "success")
-    return redirect_to(url_for("reviews.cycles"))

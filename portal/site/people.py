@@ -10,7 +10,7 @@ from portal.accounts.access import employee_required
 from portal.accounts.forms import PeopleSearchForm
 from portal.core.db import db_session
 from portal.core.web import render
-from portal.recognition.queries import list_person_awards
+from portal.recognition.queries.wall import list_person_awards
 
 bp = Blueprint("people", __name__)
 

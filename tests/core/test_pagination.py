@@ -22,8 +22,11 @@ from portal.ideas.services.campaigns import CampaignInput, create_campaign
 from portal.ideas.services.comments import add_comment
 from portal.ideas.services.submitting import submit_idea
 from portal.notifications.services import notify
-from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
-from portal.recognition.services import Decision, decide_nomination, nominate
+from portal.recognition.models import ApprovalPath, Award, AwardTier
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
+from portal.reviews.models import ReviewCycle
+from portal.reviews.queries import get_open_cycle
 from tests.conftest import UserFactory
 from tests.ideas.conftest import complete_input
 from tests.recognition.conftest import add_award, request_for
@@ -182,7 +185,9 @@ def world(db: Session, admin: User, make_user: UserFactory) -> World:
 
     def submit(actor: User, nominee: User, award: Award, citation: str) -> int:
         request = request_for(nominee, award, citation=citation)
-        [nomination] = nominate(db, actor, request, monthly_limit=500, base_url=BASE)
+        [nomination] = nominate(
+            db, actor, request, get_open_cycle(db), monthly_limit=500, base_url=BASE
+        )
         return nomination.id
 
     walled = submit(employee, colleague, spot, "Sent by the employee.")

@@ -19,7 +19,9 @@ from portal.leaderboards.queries import (
     get_leaderboard,
 )
 from portal.recognition.models import Nomination, NominationStatus
-from portal.recognition.services import Decision, decide_nomination, nominate
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
+from portal.reviews.queries import get_open_cycle
 from tests.recognition.conftest import Org, add_award, request_for
 
 BASE = "http://portal.test"
@@ -27,7 +29,12 @@ BASE = "http://portal.test"
 
 def award_to(db: Session, nominator, nominee, award, approver) -> Nomination:
     [nomination] = nominate(
-        db, nominator, request_for(nominee, award), monthly_limit=500, base_url=BASE
+        db,
+        nominator,
+        request_for(nominee, award),
+        get_open_cycle(db),
+        monthly_limit=500,
+        base_url=BASE,
     )
     decide_nomination(
         db, approver, nomination.id, Decision.APPROVE, version=nomination.version, base_url=BASE

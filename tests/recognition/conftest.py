@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
 from portal.core.db import utcnow
-from portal.recognition.models import ApprovalPath, Award, AwardTier, ReviewCycle
-from portal.recognition.services import NominationRequest
+from portal.recognition.models import ApprovalPath, Award, AwardTier
+from portal.recognition.services.nominating import NominationRequest
+from portal.reviews.models import ReviewCycle
 from tests.conftest import UserFactory
 
 

@@ -23,14 +23,11 @@ from portal.recognition.models import (
     PointsLedgerEntry,
     StepRoute,
 )
-from portal.recognition.services import (
-    AlreadyDecided,
-    Decision,
-    NominationRefused,
-    decide_nomination,
-    nominate,
-    resolve_flags,
-)
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.integrity import resolve_flags
+from portal.recognition.services.nominating import NominationRefused, nominate
+from portal.recognition.services.state import AlreadyDecided
+from portal.reviews.queries import get_open_cycle
 from tests.conftest import UserFactory
 from tests.recognition.conftest import Org, add_award, request_for
 
@@ -39,7 +36,12 @@ BASE = "http://portal.test"
 
 def submit(db: Session, actor, colleague, award) -> Nomination:
     [nomination] = nominate(
-        db, actor, request_for(colleague, award), monthly_limit=50, base_url=BASE
+        db,
+        actor,
+        request_for(colleague, award),
+        get_open_cycle(db),
+        monthly_limit=50,
+        base_url=BASE,
     )
     db.commit()
     return nomination
@@ -154,7 +156,12 @@ def test_a_skip_level_step_is_never_dropped(db, org: Org, quarterly, cycle, admi
 def test_with_nobody_free_at_a_level_the_nomination_is_refused(db, org: Org, quarterly, cycle):
     with pytest.raises(NominationRefused, match="Nobody can approve"):
         nominate(
-            db, org.employee, request_for(org.manager, quarterly), monthly_limit=50, base_url=BASE
+            db,
+            org.employee,
+            request_for(org.manager, quarterly),
+            get_open_cycle(db),
+            monthly_limit=50,
+            base_url=BASE,
         )
     assert db.scalars(select(Nomination)).all() == []
 
@@ -163,7 +170,12 @@ def test_an_only_admin_does_not_take_two_levels(db, org: Org, quarterly, cycle, 
     make_user("admin@example.com", role=Role.ADMIN)
     with pytest.raises(NominationRefused):
         nominate(
-            db, org.employee, request_for(org.director, quarterly), monthly_limit=50, base_url=BASE
+            db,
+            org.employee,
+            request_for(org.director, quarterly),
+            get_open_cycle(db),
+            monthly_limit=50,
+            base_url=BASE,
         )
 
 

@@ -23,15 +23,16 @@ from portal.recognition.models import (
     NominationStatus,
     PointsLedgerEntry,
 )
-from portal.recognition.services import (
-    AlreadyDecided,
+from portal.recognition.services.deciding import (
     Decision,
     decide_nomination,
-    nominate,
-    resolve_flags,
     resubmit_nomination,
     withdraw_nomination,
 )
+from portal.recognition.services.integrity import resolve_flags
+from portal.recognition.services.nominating import nominate
+from portal.recognition.services.state import AlreadyDecided
+from portal.reviews.queries import get_open_cycle
 from tests.recognition.conftest import Org, add_award, request_for
 
 BASE = "http://portal.test"
@@ -39,7 +40,12 @@ BASE = "http://portal.test"
 
 def submit(db: Session, actor, colleague, award, **extra) -> Nomination:
     [nomination] = nominate(
-        db, actor, request_for(colleague, award, **extra), monthly_limit=50, base_url=BASE
+        db,
+        actor,
+        request_for(colleague, award, **extra),
+        get_open_cycle(db),
+        monthly_limit=50,
+        base_url=BASE,
     )
     return nomination
 

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from portal.core.errors import DomainError
 from portal.recognition.models import ApprovalPath, Award, AwardTier, Nomination, NominationStatus
-from portal.recognition.services import MAX_AWARD_POINTS, AwardDetails, create_award
+from portal.recognition.rules import MAX_AWARD_POINTS
+from portal.recognition.services.awards import AwardDetails, create_award
 from tests.recognition.conftest import Org
 from tests.recognition.test_views import form, submit
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role
 from portal.notifications.models import Notification
-from portal.recognition import services
 from portal.recognition.models import (
     ApprovalPath,
     ApprovalStep,
@@ -22,14 +21,18 @@ from portal.recognition.models import (
     PointsLedgerEntry,
     Trait,
 )
-from portal.recognition.services import NominationRefused, nominate
+from portal.recognition.rules import LIVE_STATUSES
+from portal.recognition.services import nominating
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import NominationRefused, nominate
+from portal.reviews.queries import get_open_cycle
 from tests.recognition.conftest import Org, add_award, request_for
 
 BASE = "http://portal.test"
 
 
 def send(db: Session, actor, request, limit: int = 10) -> list[Nomination]:
-    return nominate(db, actor, request, monthly_limit=limit, base_url=BASE)
+    return nominate(db, actor, request, get_open_cycle(db), monthly_limit=limit, base_url=BASE)
 
 
 def nomination_count(db: Session) -> int:
@@ -116,11 +119,11 @@ def test_the_same_nominee_and_award_only_once_per_cycle(db, org: Org, spot, quar
 
 def test_a_rejected_nomination_can_be_made_again(db, org: Org, spot, cycle):
     [first] = send(db, org.employee, request_for(org.colleague, spot))
-    services.decide_nomination(
+    decide_nomination(
         db,
         org.manager,
         first.id,
-        services.Decision.REJECT,
+        Decision.REJECT,
         version=first.version,
         reason="Not enough detail",
         base_url=BASE,
@@ -132,7 +135,7 @@ def test_a_rejected_nomination_can_be_made_again(db, org: Org, spot, cycle):
 def test_a_race_on_the_unique_index_gives_the_same_message(db, org: Org, spot, cycle, monkeypatch):
     send(db, org.employee, request_for(org.colleague, spot))
     # As if another request inserted between this one's check and its insert.
-    monkeypatch.setattr(services, "_check_not_already_nominated", lambda *args: None)
+    monkeypatch.setattr(nominating, "_check_not_already_nominated", lambda *args: None)
     with pytest.raises(NominationRefused, match="already nominated Casey Colleague") as refused:
         send(db, org.employee, request_for(org.colleague, spot))
     assert refused.value.field == "colleague"
@@ -249,3 +252,14 @@ def test_the_database_refuses_negative_points(db, org: Org, spot):
     )
     with pytest.raises(IntegrityError):
         db.flush()
+
+
+def test_the_live_statuses_rule_and_the_unique_index_agree():
+    index = next(
+        index
+        for index in Nomination.__table__.indexes
+        if index.name == "uq_nominations_live_nominee_award_cycle"
+    )
+    condition = str(index.dialect_options["postgresql"]["where"])
+    quoted = ", ".join(f"'{status}'" for status in LIVE_STATUSES)
+    assert condition == f"status IN ({quoted})"

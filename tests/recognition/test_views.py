@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from portal.core.db import utcnow
 from portal.recognition.models import (
     ApprovalPath,
     Award,
@@ -13,7 +14,9 @@ from portal.recognition.models import (
     NominationStatus,
     award_committee_members,
 )
-from portal.recognition.services import Decision, decide_nomination, nominate
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
+from portal.reviews.queries import get_open_cycle
 from tests.conftest import login
 from tests.recognition.conftest import Org, add_award, request_for
 
@@ -22,7 +25,12 @@ BASE = "http://portal.test"
 
 def submit(db: Session, actor, colleague, award, **extra) -> Nomination:
     [nomination] = nominate(
-        db, actor, request_for(colleague, award, **extra), monthly_limit=500, base_url=BASE
+        db,
+        actor,
+        request_for(colleague, award, **extra),
+        get_open_cycle(db),
+        monthly_limit=500,
+        base_url=BASE,
     )
     db.commit()
     return nomination
@@ -60,6 +68,21 @@ def test_nominating_redirects_to_my_nominations(login_as, db, org: Org, spot, cy
     assert response.headers["Location"] == "/recognition/mine"
     mine = client.get("/recognition/mine").get_data(as_text=True)
     assert "Casey Colleague" in mine and "Pending" in mine
+
+
+def test_without_an_open_cycle_the_form_says_nominations_are_closed(
+    login_as, db, org: Org, spot, cycle
+):
+    cycle.closed_at = utcnow()
+    db.commit()
+    response = login_as(org.employee).post(
+        "/recognition/nominate", data=form("colleague@example.com", spot.id)
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Nominations are closed: there is no open review cycle today." in page
+    assert 'value="colleague@example.com"' in page
+    assert db.scalar(select(func.count()).select_from(Nomination)) == 0
 
 
 def test_a_refusal_shows_beside_the_field_and_keeps_what_was_typed(

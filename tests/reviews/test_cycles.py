@@ -13,8 +13,7 @@ from sqlalchemy import func, insert, select
 
 from portal.core.db import utcnow
 from portal.core.errors import DomainError
-from portal.recognition.models import ReviewCycle
-from portal.reviews.models import ReviewPacket
+from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.services import close_cycle, create_cycle
 from tests.recognition.conftest import Org
 from tests.reviews.conftest import NOW, add_idea

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from portal.core.errors import Conflict, DomainError
 from portal.recognition.models import Nomination
-from portal.recognition.services import Decision, decide_nomination, nominate
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
 from portal.reviews.packets import build_packets
+from portal.reviews.queries import get_open_cycle
 from portal.reviews.services import close_cycle, create_cycle
 from tests.recognition.conftest import Org, add_award, request_for
 from tests.reviews.conftest import NOW, add_idea
@@ -23,7 +25,12 @@ BASE = "http://portal.test"
 
 def award_to(db: Session, nominator, nominee, award, approver, **extra) -> Nomination:
     [nomination] = nominate(
-        db, nominator, request_for(nominee, award, **extra), monthly_limit=500, base_url=BASE
+        db,
+        nominator,
+        request_for(nominee, award, **extra),
+        get_open_cycle(db),
+        monthly_limit=500,
+        base_url=BASE,
     )
     decide_nomination(
         db, approver, nomination.id, Decision.APPROVE, version=nomination.version, base_url=BASE
@@ -37,7 +44,12 @@ def test_a_packet_holds_approved_awards_traits_and_nominator_spread(db, org: Org
     award_to(db, org.employee, org.colleague, spot, org.manager, traits=["empathy", "patience"])
     award_to(db, org.outsider, org.colleague, second, org.manager, traits=["composure"])
     [rejected] = nominate(
-        db, org.other_manager, request_for(org.colleague, spot), monthly_limit=9, base_url=BASE
+        db,
+        org.other_manager,
+        request_for(org.colleague, spot),
+        get_open_cycle(db),
+        monthly_limit=9,
+        base_url=BASE,
     )
     decide_nomination(
         db, org.manager, rejected.id, Decision.REJECT, version=1, reason="No", base_url=BASE
@@ -55,7 +67,12 @@ def test_a_packet_holds_approved_awards_traits_and_nominator_spread(db, org: Org
 def test_closing_a_cycle_freezes_every_packet(db, org: Org, spot, cycle, admin, login_as):
     award_to(db, org.employee, org.colleague, spot, org.manager)
     [late] = nominate(
-        db, org.outsider, request_for(org.colleague, spot), monthly_limit=9, base_url=BASE
+        db,
+        org.outsider,
+        request_for(org.colleague, spot),
+        get_open_cycle(db),
+        monthly_limit=9,
+        base_url=BASE,
     )
     db.commit()
     close_cycle(db, admin, cycle.id)

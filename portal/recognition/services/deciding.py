@@ -1,0 +1,305 @@
+"""Deciding nominations: approvers approve, lower the tier, return or reject, level by level;
+nominators resubmit or withdraw."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import User
+from portal.core.errors import DomainError, Forbidden
+from portal.recognition.models import (
+    ApprovalStep,
+    Award,
+    FlagKind,
+    IntegrityFlag,
+    Nomination,
+    NominationEvent,
+    NominationStatus,
+)
+from portal.recognition.routing import route_nomination
+from portal.recognition.rules import LEVEL_APPROVALS, LIVE_STATUSES, TRANSITIONS, Level
+from portal.recognition.services.state import (
+    AlreadyDecided,
+    add_steps,
+    approvers_at,
+    ask_approvers,
+    ask_current_approvers,
+    grant_award,
+    move_nomination,
+    nomination_or_404,
+    reject,
+    require_reason,
+    tell_nominator,
+)
+
+Status = NominationStatus
+
+
+class Decision(enum.StrEnum):
+    APPROVE = "approve"
+    APPROVE_LOWER = "approve_lower"
+    RETURN = "return"
+    REJECT = "reject"
+
+
+def _approver_was_nominated_by_nominee(session: Session, approver_id: int, nominee_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Nomination.id)
+            .where(
+                Nomination.nominator_id == nominee_id,
+                Nomination.nominee_id == approver_id,
+                Nomination.status.in_(LIVE_STATUSES),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _current_award(session: Session, nomination: Nomination) -> Award:
+    award = session.get(Award, nomination.awarded_award_id or nomination.award_id)
+    assert award is not None
+    return award
+
+
+def _deciders(session: Session, nomination: Nomination) -> dict[int, int]:
+    """Who approved each level already passed, by level."""
+    rows = session.execute(
+        select(NominationEvent.level, NominationEvent.actor_id).where(
+            NominationEvent.nomination_id == nomination.id,
+            NominationEvent.action.in_(LEVEL_APPROVALS),
+            NominationEvent.level < nomination.current_level,
+        )
+    )
+    return {
+        level: actor_id for level, actor_id in rows if level is not None and actor_id is not None
+    }
+
+
+def _check_one_level_each(session: Session, actor: User, nomination: Nomination) -> None:
+    for level, decider in sorted(_deciders(session, nomination).items()):
+        if decider == actor.id:
+            raise Forbidden(
+                f"You already decided step {level} of this nomination, and nobody decides two "
+                "steps of one. Another approver decides this step."
+            )
+
+
+def _check_not_a_party(actor: User, nomination: Nomination) -> None:
+    if actor.id == nomination.nominee_id:
+        raise Forbidden("You are the nominee, so you cannot decide this nomination.")
+    if actor.id == nomination.nominator_id:
+        raise Forbidden("You made this nomination, so you cannot decide it.")
+
+
+def _later_levels(session: Session, nomination: Nomination) -> list[Level]:
+    """The levels after the current one, as stored."""
+    rows = session.execute(
+        select(ApprovalStep.level, ApprovalStep.approver_id, ApprovalStep.route)
+        .where(
+            ApprovalStep.nomination_id == nomination.id,
+            ApprovalStep.level > nomination.current_level,
+        )
+        .order_by(ApprovalStep.level, ApprovalStep.approver_id)
+    )
+    levels: dict[int, Level] = {}
+    for level, approver_id, route in rows:
+        levels.setdefault(level, Level([], route)).approver_ids.append(approver_id)
+    return [levels[level] for level in sorted(levels)]
+
+
+def _remaining_levels(
+    session: Session, actor: User, nomination: Nomination, stored: list[Level], lower: Award | None
+) -> list[Level]:
+    """The levels still to come once the actor approves the current one.
+
+    Nobody decides two levels, so the actor leaves the later ones; a level they were alone at
+    goes up as routing would send it. Approving at a lower tier re-routes every later level
+    along the lower award's own path instead. Refuses, before anything is written, when a
+    level would have nobody left.
+    """
+    passed = nomination.current_level
+    decided_by = {*_deciders(session, nomination).values(), actor.id}
+
+    def rerouted(award: Award) -> list[Level]:
+        return route_nomination(
+            session,
+            award,
+            nomination.nominator_id,
+            nomination.nominee_id,
+            passed=passed,
+            decided_by=decided_by,
+        )
+
+    if lower is not None:
+        levels = rerouted(lower)
+    else:
+        levels = []
+        for offset, level in enumerate(stored):
+            free = [approver for approver in level.approver_ids if approver != actor.id]
+            if free:
+                levels.append(Level(free, level.route))
+            else:
+                routed = rerouted(_current_award(session, nomination))
+                levels.append(routed[offset] if offset < len(routed) else Level([], level.route))
+    if not all(level.approver_ids for level in levels):
+        raise DomainError(
+            "Nobody else is free to decide the next step of this nomination: everyone left is "
+            "part of it or decided an earlier step. Ask an admin to add an approver."
+        )
+    return levels
+
+
+def _replace_later_steps(
+    session: Session, nomination_id: int, passed: int, levels: list[Level]
+) -> None:
+    session.execute(
+        delete(ApprovalStep).where(
+            ApprovalStep.nomination_id == nomination_id, ApprovalStep.level > passed
+        )
+    )
+    add_steps(session, nomination_id, enumerate(levels, start=passed + 1))
+    session.flush()
+
+
+def _approve(
+    session: Session,
+    actor: User,
+    nomination: Nomination,
+    note: str,
+    base_url: str,
+    lower: Award | None = None,
+) -> None:
+    """Approve the current level, perhaps switching to a lower award, and move on.
+
+    A lower award skips nothing: the rest of its own path follows, and the same hold applies.
+    """
+    passed = nomination.current_level
+    stored = _later_levels(session, nomination)
+    remaining = _remaining_levels(session, actor, nomination, stored, lower)
+    lower_id = None if lower is None else lower.id
+    changes = {} if lower_id is None else {"awarded_award_id": lower_id}
+    held = _approver_was_nominated_by_nominee(session, actor.id, nomination.nominee_id)
+    if held:
+        move_nomination(
+            session,
+            nomination,
+            actor.id,
+            Status.FLAGGED,
+            "approved_held",
+            note,
+            next_level=passed + 1,
+            **changes,
+        )
+    elif remaining:
+        move_nomination(
+            session,
+            nomination,
+            actor.id,
+            Status.PENDING,
+            "approved_level" if lower is None else "approved_lower_tier",
+            note,
+            next_level=passed + 1,
+            **changes,
+        )
+    else:
+        action = "approved" if lower is None else "approved_lower_tier"
+        grant_award(
+            session, nomination, actor.id, action, note, base_url, awarded_award_id=lower_id
+        )
+    # Written only now: a second approver who lost the race above has changed nothing.
+    if remaining != stored:
+        _replace_later_steps(session, nomination.id, passed, remaining)
+    if held:
+        session.add(
+            IntegrityFlag(
+                nomination_id=nomination.id,
+                kind=FlagKind.APPROVER_NOMINATED_BY_NOMINEE,
+                reason=f"{actor.display_name} approved a colleague who has nominated them.",
+            )
+        )
+        session.flush()
+    elif remaining:
+        ask_approvers(session, remaining[0].approver_ids, base_url)
+
+
+def _lower_award(session: Session, nomination: Nomination, award_id: int | None) -> Award:
+    current = _current_award(session, nomination)
+    lower = session.get(Award, award_id) if award_id else None
+    if lower is None or not lower.active or lower.tier.rank >= current.tier.rank:
+        raise DomainError("Choose an active award of a lower tier.", field="lower_award")
+    return lower
+
+
+def decide_nomination(
+    session: Session,
+    actor: User,
+    nomination_id: int,
+    decision: Decision,
+    *,
+    version: int,
+    reason: str = "",
+    lower_award_id: int | None = None,
+    base_url: str,
+) -> Nomination:
+    """An approver of the current level approves, approves at a lower tier, returns or rejects."""
+    nomination = nomination_or_404(session, nomination_id)
+    _check_one_level_each(session, actor, nomination)
+    if actor.id not in approvers_at(session, nomination.id, nomination.current_level):
+        raise Forbidden("Only the approvers of this nomination can decide it.")
+    _check_not_a_party(actor, nomination)
+    if nomination.version != version or nomination.status is not Status.PENDING:
+        raise AlreadyDecided()
+    if decision is Decision.REJECT:
+        reject(session, nomination, actor.id, "rejected", require_reason(reason), base_url)
+    elif decision is Decision.RETURN:
+        note = require_reason(reason)
+        move_nomination(session, nomination, actor.id, Status.RETURNED, "returned", note)
+        tell_nominator(
+            session,
+            nomination,
+            f"Your nomination needs more information: {note}",
+            actor.id,
+            base_url,
+        )
+    elif decision is Decision.APPROVE_LOWER:
+        lower = _lower_award(session, nomination, lower_award_id)
+        _approve(session, actor, nomination, reason.strip(), base_url, lower)
+    else:
+        _approve(session, actor, nomination, reason.strip(), base_url)
+    return nomination
+
+
+def resubmit_nomination(
+    session: Session, actor: User, nomination_id: int, citation: str, *, version: int, base_url: str
+) -> Nomination:
+    """The nominator answers a request for more information and sends it back to approvers."""
+    nomination = nomination_or_404(session, nomination_id)
+    if nomination.nominator_id != actor.id:
+        raise Forbidden("Only the nominator can resubmit this nomination.")
+    if nomination.version != version or nomination.status is not Status.RETURNED:
+        raise AlreadyDecided()
+    if not citation.strip():
+        raise DomainError("Say what they did for the customer.", field="citation")
+    move_nomination(
+        session, nomination, actor.id, Status.PENDING, "resubmitted", citation=citation.strip()
+    )
+    ask_current_approvers(session, nomination, base_url)
+    return nomination
+
+
+def withdraw_nomination(
+    session: Session, actor: User, nomination_id: int, *, version: int
+) -> Nomination:
+    """The nominator takes back a nomination that has not been decided yet."""
+    nomination = nomination_or_404(session, nomination_id)
+    if nomination.nominator_id != actor.id:
+        raise Forbidden("Only the nominator can withdraw this nomination.")
+    if nomination.version != version or Status.WITHDRAWN not in TRANSITIONS[nomination.status]:
+        raise AlreadyDecided()
+    move_nomination(session, nomination, actor.id, Status.WITHDRAWN, "withdrawn")
+    return nomination

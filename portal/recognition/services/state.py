@@ -1,0 +1,205 @@
+"""The one function that moves a nomination, and what every step around it shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.accounts.models import User
+from portal.core.audit import record_audit
+from portal.core.db import utcnow
+from portal.core.errors import Conflict, DomainError, NotFound
+from portal.notifications.services import notify
+from portal.recognition.models import (
+    ApprovalStep,
+    Award,
+    Nomination,
+    NominationEvent,
+    NominationStatus,
+    PointsLedgerEntry,
+)
+from portal.recognition.rules import FINAL_STATUSES, TRANSITIONS, Level
+
+APPROVALS_LINK = "/recognition/approvals"
+MINE_LINK = "/recognition/mine"
+
+
+class AlreadyDecided(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This nomination was already decided.")
+
+
+def move_nomination(
+    session: Session,
+    nomination: Nomination,
+    actor_id: int | None,
+    to_status: NominationStatus,
+    action: str,
+    note: str = "",
+    *,
+    next_level: int | None = None,
+    **changes: object,
+) -> None:
+    """The only way a nomination changes state: a conditional update plus an event row.
+
+    The update only matches the version this request read, so of two people deciding at
+    once exactly one wins; the other gets AlreadyDecided and has written nothing. Other
+    column changes that belong to the same step travel in `changes`, under the same guard.
+    """
+    if to_status not in TRANSITIONS[nomination.status]:
+        raise AlreadyDecided()
+    values: dict[str, object] = {
+        **changes,
+        "status": to_status,
+        "version": nomination.version + 1,
+    }
+    if next_level is not None:
+        values["current_level"] = next_level
+    if to_status in FINAL_STATUSES:
+        values["decided_at"] = utcnow()
+    # An UPDATE's result is a cursor result; Session.execute is typed for any statement.
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(Nomination)
+            .where(Nomination.id == nomination.id, Nomination.version == nomination.version)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        raise AlreadyDecided()
+    session.add(
+        NominationEvent(
+            nomination_id=nomination.id,
+            actor_id=actor_id,
+            action=action,
+            from_status=nomination.status.value,
+            to_status=to_status.value,
+            level=nomination.current_level,
+            note=note,
+        )
+    )
+    record_audit(
+        session,
+        f"nomination_{action}",
+        actor_id=actor_id,
+        target=f"nomination {nomination.id}",
+        detail=note,
+    )
+    for name, value in values.items():
+        set_committed_value(nomination, name, value)
+    session.flush()
+
+
+def nomination_or_404(session: Session, nomination_id: int) -> Nomination:
+    nomination = session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise NotFound("That nomination does not exist.")
+    return nomination
+
+
+def require_reason(reason: str) -> str:
+    if not reason.strip():
+        raise DomainError("Give a reason the nominator will see.", field="reason")
+    return reason.strip()
+
+
+def approvers_at(session: Session, nomination_id: int, level: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(ApprovalStep.approver_id).where(
+                ApprovalStep.nomination_id == nomination_id, ApprovalStep.level == level
+            )
+        )
+    )
+
+
+def last_level(session: Session, nomination_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.max(ApprovalStep.level)).where(ApprovalStep.nomination_id == nomination_id)
+        )
+        or 1
+    )
+
+
+def add_steps(session: Session, nomination_id: int, levels: Iterable[tuple[int, Level]]) -> None:
+    session.add_all(
+        ApprovalStep(
+            nomination_id=nomination_id, level=number, approver_id=approver_id, route=level.route
+        )
+        for number, level in levels
+        for approver_id in level.approver_ids
+    )
+
+
+def ask_approvers(session: Session, approver_ids: list[int], base_url: str) -> None:
+    notify(
+        session,
+        approver_ids,
+        "A nomination is waiting for your decision.",
+        APPROVALS_LINK,
+        base_url=base_url,
+    )
+
+
+def ask_current_approvers(session: Session, nomination: Nomination, base_url: str) -> None:
+    ask_approvers(session, approvers_at(session, nomination.id, nomination.current_level), base_url)
+
+
+def tell_nominator(
+    session: Session, nomination: Nomination, message: str, actor_id: int, base_url: str
+) -> None:
+    notify(
+        session, [nomination.nominator_id], message, MINE_LINK, base_url=base_url, actor_id=actor_id
+    )
+
+
+def reject(
+    session: Session, nomination: Nomination, actor_id: int, action: str, note: str, base_url: str
+) -> None:
+    move_nomination(session, nomination, actor_id, NominationStatus.REJECTED, action, note)
+    tell_nominator(
+        session, nomination, f"Your nomination was not approved: {note}", actor_id, base_url
+    )
+
+
+def grant_award(
+    session: Session,
+    nomination: Nomination,
+    actor_id: int,
+    action: str,
+    note: str,
+    base_url: str,
+    *,
+    awarded_award_id: int | None = None,
+) -> None:
+    """Approve the last level: credit the points and tell the nominee, nominator and manager."""
+    changes: dict[str, Any] = {}
+    if awarded_award_id is not None:
+        changes["awarded_award_id"] = awarded_award_id
+    move_nomination(
+        session, nomination, actor_id, NominationStatus.APPROVED, action, note, **changes
+    )
+    award = session.get(Award, nomination.awarded_award_id or nomination.award_id)
+    nominee = session.get(User, nomination.nominee_id)
+    assert award is not None and nominee is not None
+    session.add(
+        PointsLedgerEntry(
+            user_id=nominee.id, nomination_id=nomination.id, award_id=award.id, points=award.points
+        )
+    )
+    session.flush()
+    notify(
+        session,
+        {nominee.id, nomination.nominator_id, nominee.manager_id or nominee.id},
+        f"{nominee.display_name} received the {award.name} award.",
+        f"/recognition#nomination-{nomination.id}",
+        base_url=base_url,
+        actor_id=actor_id,
+    )
