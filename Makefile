@@ -39,6 +39,8 @@ test: lint test-sqlite test-postgres
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The SQLite suite and the browser tests share one run, spread over $(TEST_WORKERS) workers.
 test-sqlite: install

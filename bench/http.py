@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from portal.demo import DEMO_PASSWORD
+from portal.demo.organisation import DEMO_PASSWORD
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 VALUE = re.compile(r'value="([^"]+)"')

@@ -17,7 +17,7 @@ from portal import create_app
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.core.db import get_database
-from portal.demo import DEMO_PASSWORD
+from portal.demo.organisation import DEMO_PASSWORD
 from portal.ideas.models import VOTABLE_STATUSES, Idea
 from portal.recognition.models import ApprovalPath, ApprovalStep, Award, NominationStatus
 from portal.recognition.services.deciding import Decision, decide_nomination

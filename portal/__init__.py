@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.accounts.sso import oidc
 from portal.core import db
 from portal.core.config import config_from_environment
 from portal.core.errors import register_error_handlers
@@ -16,7 +17,6 @@ from portal.core.inputs import IdConverter, PortalRequest
 from portal.core.markdown import render_markdown
 from portal.core.preflight import init_rate_limits
 from portal.core.web import add_security_headers
-from portal.identity import oidc
 from portal.recognition.cycles import hand_down_open_cycle
 from portal.reviews.queries import get_open_cycle
 from portal.site import layout
@@ -56,10 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.accounts.sso.views import bp as identity_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.ideas.views import bp as ideas_bp
-    from portal.identity.admin_views import bp as identity_admin_bp
-    from portal.identity.views import bp as identity_bp
     from portal.leaderboards.views import bp as leaderboards_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.recognition.views import bp as recognition_bp
@@ -74,7 +73,6 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         people_bp,
         identity_bp,
-        identity_admin_bp,
         admin_bp,
         notifications_bp,
         ideas_bp,

@@ -1,6 +1,7 @@
 """Imports every model module so the metadata knows every table (Alembic, tests)."""
 
 from portal.accounts.models import Department, InvitationToken, User
+from portal.accounts.sso.models import OidcIdentity
 from portal.core.audit import AuditEntry
 from portal.core.mail import OutboxMessage
 from portal.ideas.models import (
@@ -14,7 +15,6 @@ from portal.ideas.models import (
     Impact,
     Vote,
 )
-from portal.identity.models import OidcIdentity
 from portal.notifications.models import Notification
 from portal.recognition.models import (
     ApprovalStep,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Delivery, Department, Role, User
 from portal.core.mail import OutboxMessage
-from portal.demo import DEMO_PASSWORD
+from portal.demo.organisation import DEMO_PASSWORD
 from portal.notifications.services import notify
 from tests.conftest import UserFactory, login
 from tests.site.admin.test_importing import CLEAN, HEADER, MISTAKES

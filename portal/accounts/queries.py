@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal, or_, select, tuple_
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from portal.accounts.emails import canonical_email
 from portal.accounts.models import Department, Role, User
-from portal.core.pagination import Page, decode_cursor, page_from_rows
+from portal.core.pagination import Page, beyond, decode_cursor, page_from_rows
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == canonical_email(email)))
 
 
 def manager_chain_ids(session: Session, user_id: int) -> set[int]:
@@ -39,7 +44,7 @@ def managers_above(session: Session, user_id: int) -> list[tuple[int, bool, Role
         .join(chain, User.id == chain.c.id)
         .order_by(chain.c.depth)
     )
-    return [(row[0], row[1], row[2]) for row in rows]
+    return [(row.id, row.active, row.role) for row in rows]
 
 
 def report_ids(session: Session, manager_id: int) -> set[int]:
@@ -71,7 +76,7 @@ class PersonRow:
     job_title: str
     department: str | None
     manager_name: str | None
-    role: str
+    role: Role
     active: bool
 
 
@@ -91,8 +96,8 @@ def list_people(
             User.display_name,
             User.email,
             User.job_title,
-            Department.name,
-            manager.display_name,
+            Department.name.label("department"),
+            manager.display_name.label("manager_name"),
             User.role,
             User.active,
         )
@@ -107,13 +112,8 @@ def list_people(
         query = query.where(_search_filter(_escape_like(search)))
     key = decode_cursor(cursor, 2, (str, int))
     if key is not None:
-        query = query.where(
-            tuple_(User.display_name, User.id) > tuple_(literal(key[0]), literal(key[1]))
-        )
-    rows = [
-        PersonRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6].value, row[7])
-        for row in session.execute(query)
-    ]
+        query = query.where(beyond([User.display_name, User.id], key))
+    rows = [PersonRow(**row._mapping) for row in session.execute(query)]
     return page_from_rows(rows, limit, lambda row: (row.display_name, row.id))
 
 
@@ -127,7 +127,7 @@ class Profile:
 
 def get_profile(session: Session, user_id: int) -> Profile | None:
     """A person with their department, manager and direct reports, in two statements."""
-    manager = aliased(User)
+    manager = aliased(User, name="manager")
     row = session.execute(
         select(User, Department, manager)
         .outerjoin(Department, User.department_id == Department.id)
@@ -143,7 +143,9 @@ def get_profile(session: Session, user_id: int) -> Profile | None:
             .order_by(User.display_name, User.id)
         )
     )
-    return Profile(row[0], row[1], row[2], reports)
+    return Profile(
+        user=row.User, department=row.Department, manager=row.manager, direct_reports=reports
+    )
 
 
 def list_departments(session: Session) -> list[Department]:

@@ -1,28 +1,26 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from portal.accounts.access import employee_required
 from portal.accounts.devices import remember_device, sign_in_buckets
 from portal.accounts.emails import canonical_email
 from portal.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
-from portal.accounts.services import (
-    Throttled,
-    accept_invitation,
-    change_password,
-    find_valid_invitation,
-    sign_in,
-    sign_out,
-)
+from portal.accounts.services.invitations import accept_invitation, find_valid_invitation
+from portal.accounts.services.signing_in import Throttled, change_password, sign_in, sign_out
 from portal.accounts.sessions import start_session
+from portal.accounts.sso.oidc import (
+    LOGOUT_HINT_FIELD,
+    password_sign_in_allowed,
+    provider_logout_url,
+)
 from portal.accounts.throttling import Bucket
 from portal.core.db import db_session
 from portal.core.errors import DomainError, Forbidden
 from portal.core.extensions import login_manager
-from portal.core.forms import attach_error
+from portal.core.forms import attach_error, run_form
 from portal.core.web import redirect_to, render, safe_next
-from portal.identity.oidc import LOGOUT_HINT_FIELD, password_sign_in_allowed, provider_logout_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -104,15 +102,12 @@ def password():
 def invitation(token: str):
     find_valid_invitation(db_session(), token)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = accept_invitation(db_session(), token, form.password.data)
-        except DomainError as error:
-            if error.field is None:
-                raise
-            attach_error(form, error)
-        else:
-            start_session(user)
-            flash("Welcome! Your password is set.", "success")
-            return redirect_to(url_for("home.index"))
-    return render("accounts/invitation.html", form=form)
+
+    def accept() -> Response:
+        start_session(accept_invitation(db_session(), token, form.password.data or ""))
+        flash("Welcome! Your password is set.", "success")
+        return redirect_to(url_for("home.index"))
+
+    return run_form(form, accept, fieldless_to_error_page=True) or render(
+        "accounts/invitation.html", form=form
+    )

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy import DateTime, Delete, Engine, Enum, MetaData, Update, create_engine, event
+from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -86,6 +86,14 @@ def _refuse_changes_to_append_only_rows(session: Session, _context: Any, _instan
             instance in session.deleted or session.is_modified(instance)
         ):
             raise ImmutableRowError(f"{type(instance).__name__} rows cannot be changed")
+
+
+def rows_changed(session: Session, statement: Update | Delete) -> int:
+    """How many rows an UPDATE or DELETE matched."""
+    result = session.execute(statement)
+    # Session.execute is typed for any statement; an UPDATE or DELETE answers with a cursor.
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import Response
 from flask_wtf import FlaskForm
 
+from portal.core.db import roll_back_request
 from portal.core.errors import DomainError
 
 
@@ -29,9 +30,10 @@ def run_form(
 ) -> Response | None:
     """On a valid submission, `action` (call the service, then redirect); None to show the form.
 
-    A refusal is shown beside the field it names, or above the form. With
-    `fieldless_to_error_page`, a refusal that names no field (not found, not allowed) goes to
-    the error page instead, for forms that sit inside another page.
+    A refusal is shown beside the field it names, or above the form, and whatever the service
+    flushed before refusing is rolled back. With `fieldless_to_error_page`, a refusal that
+    names no field (not found, not allowed) goes to the error page instead, for forms that sit
+    inside another page.
     """
     if not form.validate_on_submit():
         return None
@@ -40,5 +42,6 @@ def run_form(
     except DomainError as error:
         if error.field is None and fieldless_to_error_page:
             raise
+        roll_back_request()
         attach_error(form, error)
         return None

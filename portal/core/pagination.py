@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, literal, tuple_
+from sqlalchemy.orm import QueryableAttribute
 
 T = TypeVar("T")
 
@@ -115,14 +116,18 @@ def page_from_rows(rows: list[T], limit: int, key_of: Any) -> Page[T]:
 
 
 def beyond(
-    columns: Sequence[ColumnElement[Any]], key: Sequence[Any], *, descending: bool = False
+    columns: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
+    key: Sequence[Any],
+    *,
+    descending: bool = False,
 ) -> ColumnElement[bool]:
     """The keyset condition `(a, b) > (x, y)` (`<` for a descending order).
 
     Each value is bound with its column's type, so a timestamp compares as the column stores it.
     """
+    expressions = [column.expression for column in columns]
     values = tuple_(
-        *(literal(value, column.type) for column, value in zip(columns, key, strict=True))
+        *(literal(value, column.type) for column, value in zip(expressions, key, strict=True))
     )
-    row = tuple_(*columns)
+    row = tuple_(*expressions)
     return row < values if descending else row > values

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, make_response, redirect, render_template, request
@@ -31,12 +31,12 @@ def redirect_to(location: str) -> Response:
         response = make_response("", 204)
         response.headers["HX-Redirect"] = location
     else:
-        response = redirect(location, 303)
+        response = make_response(redirect(location, 303))
     response.headers["Vary"] = "HX-Request"
     return response
 
 
-def is_safe_path(target: str | None) -> bool:
+def is_safe_path(target: str | None) -> TypeGuard[str]:
     """Only a path on this site: no scheme, no host, no scheme-relative //host, no backslash."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False

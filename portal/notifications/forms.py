@@ -14,7 +14,3 @@ DELIVERY_CHOICES = [
 class DeliveryForm(FlaskForm):
     delivery = RadioField("Email about notifications", choices=DELIVERY_CHOICES)
     submit = SubmitField("Save preference")
-
-
-class MarkReadForm(FlaskForm):
-    submit = SubmitField("Mark all as read")

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.core.pagination import Page, decode_cursor, page_from_rows
+from portal.core.pagination import Page, beyond, decode_cursor, page_from_rows
 from portal.notifications.models import Notification
 
 
@@ -19,5 +19,5 @@ def list_notifications(
     )
     key = decode_cursor(cursor, 1, (int,))
     if key is not None:
-        query = query.where(Notification.id < literal(key[0]))
+        query = query.where(beyond([Notification.id], key, descending=True))
     return page_from_rows(list(session.scalars(query)), limit, lambda item: (item.id,))

@@ -6,9 +6,10 @@ from flask_login import current_user
 from portal.accounts.access import employee_required
 from portal.accounts.models import Delivery
 from portal.core.db import db_session
+from portal.core.forms import ButtonForm
 from portal.core.web import redirect_to, render, safe_next
 from portal.notifications import queries
-from portal.notifications.forms import DeliveryForm, MarkReadForm
+from portal.notifications.forms import DeliveryForm
 from portal.notifications.services import mark_all_read, mark_read, set_delivery
 
 bp = Blueprint("notifications", __name__)
@@ -23,7 +24,7 @@ def index():
         cursor=request.args.get("after"),
         limit=current_app.config["PAGE_SIZE"],
     )
-    return render("notifications/index.html", page=page, form=MarkReadForm())
+    return render("notifications/index.html", page=page, form=ButtonForm())
 
 
 @bp.post("/notifications/<int:notification_id>/open")
@@ -36,7 +37,7 @@ def open_notification(notification_id: int):
 @bp.post("/notifications/read-all")
 @employee_required
 def read_all():
-    if MarkReadForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         mark_all_read(db_session(), current_user)
     return redirect_to(url_for("notifications.index"))
 

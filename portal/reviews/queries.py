@@ -89,7 +89,7 @@ def get_reviews_page(
     cycles = list_cycles(session)
     cycle = next((item for item in cycles if item.id == cycle_id), cycles[0] if cycles else None)
     visible = visible_user_ids(session, viewer)
-    order = (User.display_name.expression, User.id.expression)
+    order = (User.display_name, User.id)
     query = (
         select(User.id, User.display_name, User.job_title, Department.name.label("department"))
         .outerjoin(Department, User.department_id == Department.id)

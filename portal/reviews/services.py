@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.core.audit import record_audit
-from portal.core.db import utcnow
+from portal.core.db import rows_changed, utcnow
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.core.inputs import check_date
 from portal.reviews.models import ReviewCycle, ReviewPacket
@@ -75,17 +74,14 @@ def close_cycle(session: Session, admin: User, cycle_id: int) -> ReviewCycle:
     if cycle is None:
         raise NotFound("That review cycle does not exist.")
     now = utcnow()
-    # An UPDATE's result is a cursor result; Session.execute is typed for any statement.
-    closed = cast(
-        "CursorResult[Any]",
-        session.execute(
-            update(ReviewCycle)
-            .where(ReviewCycle.id == cycle_id, ReviewCycle.closed_at.is_(None))
-            .values(closed_at=now)
-            .execution_options(synchronize_session=False)
-        ),
+    closed = rows_changed(
+        session,
+        update(ReviewCycle)
+        .where(ReviewCycle.id == cycle_id, ReviewCycle.closed_at.is_(None))
+        .values(closed_at=now)
+        .execution_options(synchronize_session=False),
     )
-    if closed.rowcount != 1:
+    if closed != 1:
         raise Conflict("This review cycle is already closed.")
     set_committed_value(cycle, "closed_at", now)
     session.add_all(

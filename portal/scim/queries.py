@@ -20,12 +20,13 @@ class TokenRow:
 
 def list_tokens(session: Session) -> list[TokenRow]:
     """Active tokens first, newest first; one statement."""
+    token = aliased(ScimToken, name="token")
     query = (
-        select(ScimToken, User.display_name)
-        .outerjoin(User, ScimToken.created_by_id == User.id)
-        .order_by(ScimToken.revoked_at.is_not(None), ScimToken.created_at.desc(), ScimToken.id)
+        select(token, User.display_name.label("created_by"))
+        .outerjoin(User, token.created_by_id == User.id)
+        .order_by(token.revoked_at.is_not(None), token.created_at.desc(), token.id)
     )
-    return [TokenRow(token, name) for token, name in session.execute(query)]
+    return [TokenRow(**row._mapping) for row in session.execute(query)]
 
 
 Manager = aliased(User)

@@ -132,15 +132,19 @@ def _schemas() -> tuple[dict[str, Any], ...]:
     return tuple(schemas)
 
 
+def _located(
+    documents: tuple[dict[str, Any], ...], resource_type: str, base: str
+) -> list[dict[str, Any]]:
+    """Copies of the documents, each with its meta: what it is and where it is."""
+    located = []
+    for document in deepcopy(documents):
+        document["meta"] = {"resourceType": resource_type, "location": f"{base}/{document['id']}"}
+        located.append(document)
+    return located
+
+
 def schemas(base_url: str) -> list[dict[str, Any]]:
-    documents = []
-    for schema in deepcopy(_schemas()):
-        schema["meta"] = {
-            "resourceType": "Schema",
-            "location": f"{base_url}/Schemas/{schema['id']}",
-        }
-        documents.append(schema)
-    return documents
+    return _located(_schemas(), "Schema", f"{base_url}/Schemas")
 
 
 @cache
@@ -152,14 +156,7 @@ def _resource_types() -> tuple[dict[str, Any], ...]:
 
 
 def resource_types(base_url: str) -> list[dict[str, Any]]:
-    documents = []
-    for resource_type in deepcopy(_resource_types()):
-        resource_type["meta"] = {
-            "resourceType": "ResourceType",
-            "location": f"{base_url}/ResourceTypes/{resource_type['id']}",
-        }
-        documents.append(resource_type)
-    return documents
+    return _located(_resource_types(), "ResourceType", f"{base_url}/ResourceTypes")
 
 
 def service_provider_config(base_url: str, documentation_url: str) -> dict[str, Any]:

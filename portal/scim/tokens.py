@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.core.audit import record_audit
-from portal.core.db import utcnow
+from portal.core.db import rows_changed, utcnow
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.scim.models import ScimToken
 
@@ -56,12 +56,13 @@ def create_token(session: Session, actor: User | None, name: str) -> tuple[ScimT
 
 def revoke_token(session: Session, actor: User | None, token: ScimToken) -> ScimToken:
     """The token stops working at once; revoking twice changes nothing."""
-    revoked = session.execute(
+    revoked = rows_changed(
+        session,
         update(ScimToken)
         .where(ScimToken.id == token.id, ScimToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     session.refresh(token)
     if revoked:
         record_audit(

@@ -17,7 +17,7 @@ from portal.accounts.models import Role
 from portal.core.db import db_session, roll_back_request
 from portal.core.errors import DomainError, roll_back_and_audit
 from portal.core.extensions import csrf
-from portal.scim import queries, services
+from portal.scim import queries
 from portal.scim.protocol import (
     ScimError,
     check_if_match,
@@ -35,6 +35,7 @@ from portal.scim.resources import (
     service_provider_config,
     user_resource,
 )
+from portal.scim.services import groups, users
 from portal.scim.tokens import find_active_token
 from portal.scim.users import UserState, apply_patch, patch_operations
 
@@ -123,12 +124,16 @@ def resource_types_view() -> Response:
     return list_response(documents, len(documents), page)
 
 
+def document_with_id(documents: list[dict[str, Any]], wanted: str, missing: str) -> Response:
+    for document in documents:
+        if document["id"] == wanted:
+            return scim_response(document)
+    raise ScimError(404, missing)
+
+
 @bp.get("/ResourceTypes/<name>")
 def resource_type_view(name: str) -> Response:
-    for document in resource_types(base_url()):
-        if document["id"] == name:
-            return scim_response(document)
-    raise ScimError(404, f"No resource type is named {name}.")
+    return document_with_id(resource_types(base_url()), name, f"No resource type is named {name}.")
 
 
 @bp.get("/Schemas")
@@ -139,10 +144,7 @@ def schemas_view() -> Response:
 
 @bp.get("/Schemas/<path:schema_id>")
 def schema_view(schema_id: str) -> Response:
-    for document in schemas(base_url()):
-        if document["id"] == schema_id:
-            return scim_response(document)
-    raise ScimError(404, f"No schema has the id {schema_id}.")
+    return document_with_id(schemas(base_url()), schema_id, f"No schema has the id {schema_id}.")
 
 
 # Users
@@ -153,6 +155,13 @@ def user_or_404(raw_id: str, *, for_update: bool = False) -> queries.UserRow:
     row = queries.get_user_row(db_session(), user_id, for_update=for_update) if user_id else None
     if row is None:
         raise ScimError(404, f"No user has the id {raw_id[:40]}.")
+    return row
+
+
+def user_to_change(raw_id: str) -> queries.UserRow:
+    """The user, locked, if the client's If-Match names its current version."""
+    row = user_or_404(raw_id, for_update=True)
+    check_if_match(user_resource(row, users_url())["meta"]["version"])
     return row
 
 
@@ -174,7 +183,7 @@ def list_users() -> Response:
 def create_user() -> Response:
     state = UserState()
     state.set_all(json_body())
-    user = services.create_user(db_session(), g.scim_token, state)
+    user = users.create_user(db_session(), g.scim_token, state)
     return current_user_resource(user.id, 201)
 
 
@@ -185,29 +194,26 @@ def get_user(user_id: str) -> Response:
 
 @bp.put("/Users/<user_id>")
 def replace_user(user_id: str) -> Response:
-    row = user_or_404(user_id, for_update=True)
-    check_if_match(user_resource(row, users_url())["meta"]["version"])
+    row = user_to_change(user_id)
     state = UserState(active=row.user.active)
     state.set_all(json_body())
-    services.update_user(db_session(), g.scim_token, row, state)
+    users.update_user(db_session(), g.scim_token, row, state)
     return current_user_resource(row.user.id)
 
 
 @bp.patch("/Users/<user_id>")
 def patch_user(user_id: str) -> Response:
-    row = user_or_404(user_id, for_update=True)
-    check_if_match(user_resource(row, users_url())["meta"]["version"])
-    state = services.state_of(row)
+    row = user_to_change(user_id)
+    state = users.state_of(row)
     apply_patch(state, json_body())
-    services.update_user(db_session(), g.scim_token, row, state)
+    users.update_user(db_session(), g.scim_token, row, state)
     return current_user_resource(row.user.id)
 
 
 @bp.delete("/Users/<user_id>")
 def delete_user(user_id: str) -> Response:
-    row = user_or_404(user_id, for_update=True)
-    check_if_match(user_resource(row, users_url())["meta"]["version"])
-    services.delete_user(db_session(), g.scim_token, row)
+    row = user_to_change(user_id)
+    users.delete_user(db_session(), g.scim_token, row)
     return Response(status=204)
 
 
@@ -231,6 +237,13 @@ def group_json(row: queries.GroupRow, *, with_members: bool = True) -> dict[str,
     return group_resource(row, groups_url(), users_url(), with_members=with_members)
 
 
+def group_to_change(raw_id: str) -> queries.GroupRow:
+    """The group, locked, if the client's If-Match names its current version."""
+    row = group_or_404(raw_id, for_update=True)
+    check_if_match(group_json(row)["meta"]["version"])
+    return row
+
+
 def current_group_resource(group_id: int, status: int = 200) -> Response:
     row = queries.get_group_row(db_session(), group_id)
     assert row is not None
@@ -248,7 +261,7 @@ def list_groups() -> Response:
 
 @bp.post("/Groups")
 def create_group() -> Response:
-    group = services.create_group(db_session(), g.scim_token, json_body(), role_groups())
+    group = groups.create_group(db_session(), g.scim_token, json_body(), role_groups())
     return current_group_resource(group.id, 201)
 
 
@@ -260,26 +273,23 @@ def get_group(group_id: str) -> Response:
 
 @bp.put("/Groups/<group_id>")
 def replace_group(group_id: str) -> Response:
-    row = group_or_404(group_id, for_update=True)
-    check_if_match(group_json(row)["meta"]["version"])
-    services.replace_group(db_session(), g.scim_token, row.group, json_body(), role_groups())
+    row = group_to_change(group_id)
+    groups.replace_group(db_session(), g.scim_token, row.group, json_body(), role_groups())
     return current_group_resource(row.group.id)
 
 
 @bp.patch("/Groups/<group_id>")
 def patch_group(group_id: str) -> Response:
-    row = group_or_404(group_id, for_update=True)
-    check_if_match(group_json(row)["meta"]["version"])
+    row = group_to_change(group_id)
     operations = patch_operations(json_body())
-    services.patch_group(db_session(), g.scim_token, row.group, operations, role_groups())
+    groups.patch_group(db_session(), g.scim_token, row.group, operations, role_groups())
     return current_group_resource(row.group.id)
 
 
 @bp.delete("/Groups/<group_id>")
 def delete_group(group_id: str) -> Response:
-    row = group_or_404(group_id, for_update=True)
-    check_if_match(group_json(row)["meta"]["version"])
-    services.delete_group(db_session(), g.scim_token, row.group, role_groups())
+    row = group_to_change(group_id)
+    groups.delete_group(db_session(), g.scim_token, row.group, role_groups())
     return Response(status=204)
 
 

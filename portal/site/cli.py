@@ -14,11 +14,14 @@ from portal.core.errors import DomainError
 from portal.core.mail import send_due_messages, transport_for
 from portal.core.migrate import new_revision, upgrade_database
 from portal.core.preflight import SetupProblem, ensure_database
-from portal.demo import CONTRACT_PEOPLE, DEMO_PASSWORD, database_is_empty, load_demo_data
-from portal.generate import NotEmpty, Sizes, generate_demo_data
+from portal.demo.generate.run import NotEmpty, Sizes, generate_demo_data
+from portal.demo.load import database_is_empty, load_demo_data
+from portal.demo.organisation import CONTRACT_PEOPLE, DEMO_PASSWORD
 from portal.notifications.services import send_daily_digests
 from portal.scim.cli import scim_cli
-from portal.site.admin.importing import apply_import, decode_upload, preview_import
+from portal.site.admin.importing.apply import apply_import
+from portal.site.admin.importing.preview import preview_import
+from portal.site.admin.importing.upload import decode_upload
 
 db_cli = AppGroup("db", help="Database schema.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -152,14 +155,14 @@ def users_import(csv_file: Path, dry_run: bool) -> None:
 @click.option("--interval", default=10, show_default=True, help="Seconds between runs with --loop.")
 def outbox_send(loop: bool, interval: int) -> None:
     """Send the email waiting in the outbox; failures are kept and retried later."""
-    app = current_app._get_current_object()
-    transport = transport_for(app)
+    config = current_app.config
+    transport = transport_for(current_app)
     while True:
         sent, failed = send_due_messages(
             get_database().write_sessions,
-            app.config["MAIL_FROM"],
+            config["MAIL_FROM"],
             transport,
-            app.config["MAIL_MAX_ATTEMPTS"],
+            config["MAIL_MAX_ATTEMPTS"],
         )
         if sent or failed or not loop:
             click.echo(f"{sent} sent, {failed} failed (will retry).")

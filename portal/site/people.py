@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from portal.accounts import queries
 from portal.accounts.access import employee_required
-from portal.accounts.forms import PeopleSearchForm
 from portal.core.db import db_session
 from portal.core.web import render
 from portal.recognition.queries.wall import list_person_awards
+from portal.site.directory import search_people
 
 bp = Blueprint("people", __name__)
 
@@ -18,13 +18,7 @@ bp = Blueprint("people", __name__)
 @bp.get("/people")
 @employee_required
 def directory():
-    form = PeopleSearchForm(request.args)
-    page = queries.list_people(
-        db_session(),
-        search=form.q.data or "",
-        cursor=request.args.get("after"),
-        limit=current_app.config["PAGE_SIZE"],
-    )
+    form, page = search_people(include_inactive=False)
     return render("people/index.html", "people/_results.html", form=form, page=page)
 
 

@@ -14,7 +14,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 from werkzeug.serving import make_server
 
 from portal.core.db import get_database
-from portal.demo import DEMO_PASSWORD, load_demo_data
+from portal.demo.load import load_demo_data
+from portal.demo.organisation import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-4.11.0.min.js").read_text()

@@ -5,7 +5,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from portal.demo import DEMO_PASSWORD
+from portal.demo.organisation import DEMO_PASSWORD
 from tests.e2e.conftest import AccessibilityCheck, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]

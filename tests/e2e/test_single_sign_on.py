@@ -11,8 +11,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, Route, expect
 
 from portal.core.db import get_database
+from tests.accounts.sso.conftest import Provider, portal_trusting, provider_app, served
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: F401 - same browser settings
-from tests.identity.conftest import Provider, portal_trusting, provider_app, served
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]
 

@@ -49,7 +49,7 @@ def _queue_walk(
             theirs = or_(Idea.department_id == reviewer.department_id, theirs)
         query = query.where(theirs)
     if key is not None:
-        query = query.where(beyond([Idea.submitted_at.expression, Idea.id.expression], key))
+        query = query.where(beyond([Idea.submitted_at, Idea.id], key))
     return select(query.subquery().c.id)
 
 

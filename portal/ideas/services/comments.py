@@ -6,12 +6,12 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.core.db import utcnow
+from portal.core.db import rows_changed, utcnow
 from portal.core.errors import DomainError, Forbidden, NotFound
 from portal.core.markdown import render_markdown
 from portal.ideas.models import Comment, Idea, IdeaStatus
 from portal.ideas.rules import check_reviewer
-from portal.ideas.services.shared import find_idea, find_visible_idea, rows_changed
+from portal.ideas.services.shared import find_idea, find_visible_idea
 from portal.ideas.services.voting import follow_all, follower_ids
 from portal.notifications.services import notify
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.core.audit import record_audit
-from portal.core.db import utcnow
+from portal.core.db import rows_changed, utcnow
 from portal.core.errors import DomainError
 from portal.core.inputs import check_amount, check_date
 from portal.ideas.models import Idea, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
@@ -22,7 +22,6 @@ from portal.ideas.services.shared import (
     find_idea,
     given,
     insert_ignoring_duplicates,
-    rows_changed,
 )
 from portal.ideas.services.voting import follow_all, follower_ids, move_vote_count
 from portal.notifications.services import notify

@@ -3,11 +3,10 @@ database settle a race."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Delete, Update, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
@@ -50,13 +49,6 @@ def insert_ignoring_duplicates(
     # RETURNING lists only the rows really inserted; rowcount is not reliable on every driver.
     statement = dialect.insert(model).values(rows).on_conflict_do_nothing().returning(*key)
     return len(session.execute(statement).all())
-
-
-def rows_changed(session: Session, statement: Update | Delete) -> int:
-    """How many rows an UPDATE or DELETE matched."""
-    # Session.execute is typed for any statement; for an UPDATE or DELETE it is a CursorResult.
-    result = cast(CursorResult[Any], session.execute(statement))
-    return result.rowcount
 
 
 def given(value: T | None, message: str, field: str) -> T:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.core.db import utcnow
+from portal.core.db import rows_changed, utcnow
 from portal.core.errors import Conflict, DomainError, Forbidden
 from portal.ideas.models import (
     Campaign,
@@ -23,7 +23,7 @@ from portal.ideas.models import (
     hot_score,
 )
 from portal.ideas.rules import EDITABLE_STATUSES, route_review
-from portal.ideas.services.shared import find_idea, rows_changed
+from portal.ideas.services.shared import find_idea
 from portal.ideas.services.voting import follow_all, move_vote_count
 
 MAX_CO_AUTHORS = 5

@@ -8,13 +8,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.core.db import utcnow
+from portal.core.db import rows_changed, utcnow
 from portal.core.errors import DomainError
 from portal.ideas.models import Follow, Idea, IdeaCoAuthor, Vote, hot_score
 from portal.ideas.services.shared import (
     find_visible_idea,
     insert_ignoring_duplicates,
-    rows_changed,
 )
 
 

@@ -35,7 +35,7 @@ def list_wall(
     session: Session, viewer: User, *, cursor: str | None = None, limit: int = 25
 ) -> Page[NominationCard]:
     """Approved awards the viewer may see, newest first: two statements."""
-    order = (Nomination.decided_at.expression, Nomination.id.expression)
+    order = (Nomination.decided_at, Nomination.id)
     query = (
         card_query()
         .where(Nomination.status == NominationStatus.APPROVED, _visible_to(viewer))

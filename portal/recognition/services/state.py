@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.core.audit import record_audit
-from portal.core.db import utcnow
+from portal.core.db import rows_changed, utcnow
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.notifications.services import notify
 from portal.recognition.models import (
@@ -61,17 +61,14 @@ def move_nomination(
         values["current_level"] = next_level
     if to_status in FINAL_STATUSES:
         values["decided_at"] = utcnow()
-    # An UPDATE's result is a cursor result; Session.execute is typed for any statement.
-    result = cast(
-        "CursorResult[Any]",
-        session.execute(
-            update(Nomination)
-            .where(Nomination.id == nomination.id, Nomination.version == nomination.version)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ),
+    changed = rows_changed(
+        session,
+        update(Nomination)
+        .where(Nomination.id == nomination.id, Nomination.version == nomination.version)
+        .values(**values)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
+    if changed != 1:
         raise AlreadyDecided()
     session.add(
         NominationEvent(

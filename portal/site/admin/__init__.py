@@ -1,12 +1,17 @@
 """The admin area (/admin): one blueprint, with one module a section registering its pages."""
 
-from portal.site.admin import (  # noqa: F401  (importing a section registers its pages)
+# Importing a section registers its pages; navigation registers the admin menu's globals.
+from portal.site.admin import (  # noqa: F401
+    audit,
     awards,
     cycles,
     flags,
     ideas,
+    identity,
     leaderboards,
-    views,
+    navigation,
+    overview,
+    people,
 )
 from portal.site.admin.blueprint import bp
 

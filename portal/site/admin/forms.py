@@ -23,12 +23,6 @@ class PersonForm(FlaskForm):
     submit = SubmitField("Save person")
 
 
-class ConfirmForm(FlaskForm):
-    """A bare form: its CSRF token is what a confirmation button posts."""
-
-    submit = SubmitField("Confirm")
-
-
 class ImportUploadForm(FlaskForm):
     file = FileField(
         "Org chart CSV file",
@@ -45,8 +39,12 @@ class ImportConfirmForm(FlaskForm):
     submit = SubmitField("Import these people")
 
 
-class UserSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField("Search people")
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        validators=[
+            DataRequired("Name the token after the directory that will use it."),
+            Length(max=80),
+        ],
+    )
+    submit = SubmitField("Create token")

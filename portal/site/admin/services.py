@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.accounts.services import PersonDetails, create_person, issue_invitation
+from portal.accounts.services.invitations import issue_invitation
+from portal.accounts.services.people import PersonDetails, create_person
 
 
 def add_person(

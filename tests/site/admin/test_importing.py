@@ -9,19 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, InvitationToken, Role, User
-from portal.accounts.services import NO_ADMIN_LEFT, OWN_ROLE
+from portal.accounts.services.people import NO_ADMIN_LEFT, OWN_ROLE
 from portal.core.audit import AuditEntry
 from portal.core.db import Database
 from portal.core.errors import Conflict, DomainError
 from portal.core.mail import OutboxMessage
-from portal.site.admin import importing
-from portal.site.admin.importing import (
-    apply_import,
-    decode_upload,
-    pack_upload,
-    preview_import,
-    unpack_upload,
-)
+from portal.site.admin.importing.apply import apply_import
+from portal.site.admin.importing.preview import preview_import
+from portal.site.admin.importing.upload import decode_upload, pack_upload, unpack_upload
 from tests.conftest import UserFactory
 
 HEADER = "email,name,title,department,manager_email,role\n"
@@ -311,7 +306,7 @@ def test_a_field_over_the_csv_limit_is_a_file_problem(db: Session) -> None:
 
 
 def test_a_file_with_too_many_rows_is_refused(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr("portal.site.admin.importing.preview.MAX_ROWS", 3)
     text = HEADER + "".join(f"p{n}@example.com,P {n},,,,\n" for n in range(5))
     assert preview_import(db, text).file_problems == [
         "The file has more than 3 people; split it up."

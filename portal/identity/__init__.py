@@ -1,1 +1,0 @@
-"""Single sign-on through the company's OpenID Connect provider."""

@@ -1,0 +1,1 @@
+"""What a directory does to people (users) and to groups (groups)."""
