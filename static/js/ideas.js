@@ -1,0 +1,1 @@
+// The idea pages: similar ideas, error summary, review form, voting.

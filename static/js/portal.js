@@ -1,0 +1,1 @@
+// Every page: the menu button and other layout behaviour.

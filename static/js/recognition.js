@@ -1,0 +1,1 @@
+// Recognition pages: people picker, award cards, celebrate.
