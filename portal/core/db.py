@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, current_app, g, request
 from sqlalchemy import DateTime, Delete, Engine, Enum, MetaData, Update, create_engine, event
 from sqlalchemy.engine import CursorResult, Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -86,6 +87,17 @@ def _refuse_changes_to_append_only_rows(session: Session, _context: Any, _instan
             instance in session.deleted or session.is_modified(instance)
         ):
             raise ImmutableRowError(f"{type(instance).__name__} rows cannot be changed")
+
+
+def insert_or_refuse(session: Session, row: Any, refusal: Exception) -> None:
+    """Insert `row` in a savepoint; when a unique or check constraint refuses it (a duplicate,
+    or the loser of a race for the same name), raise `refusal` and keep the transaction usable."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise refusal from None
 
 
 def rows_changed(session: Session, statement: Update | Delete) -> int:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.core.audit import record_audit
-from portal.core.db import rows_changed, utcnow
+from portal.core.db import insert_or_refuse, rows_changed, utcnow
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.core.inputs import check_date
 from portal.reviews.models import ReviewCycle, ReviewPacket
@@ -58,12 +57,9 @@ def create_cycle(
             field="starts_on",
         )
     cycle = ReviewCycle(name=name.strip(), starts_on=starts_on, ends_on=ends_on)
-    try:
-        with session.begin_nested():
-            session.add(cycle)
-            session.flush()
-    except IntegrityError:
-        raise DomainError("A review cycle with that name already exists.", field="name") from None
+    insert_or_refuse(
+        session, cycle, DomainError("A review cycle with that name already exists.", field="name")
+    )
     record_audit(session, "review_cycle_created", actor_id=admin.id, target=f"cycle {cycle.id}")
     return cycle
 

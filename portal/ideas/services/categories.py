@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.core.audit import record_audit
+from portal.core.db import insert_or_refuse
 from portal.core.errors import DomainError, Forbidden, NotFound
 from portal.ideas.models import Category
 
@@ -22,12 +22,8 @@ def add_category(session: Session, actor: User, name: str) -> Category:
     if not 2 <= len(name) <= 80:
         raise DomainError("Give the category a name of 2 to 80 characters.", field="name")
     category = Category(name=name)
-    try:
-        # The unique name decides, even when two admins add the same one at once.
-        with session.begin_nested():
-            session.add(category)
-    except IntegrityError:
-        raise DomainError("That category already exists.", field="name") from None
+    # The unique name decides, even when two admins add the same one at once.
+    insert_or_refuse(session, category, DomainError("That category already exists.", field="name"))
     record_audit(session, "category_added", actor_id=actor.id, target=f"category:{category.id}")
     return category
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import User
 from portal.core.audit import record_audit
+from portal.core.db import insert_or_refuse
 from portal.core.errors import DomainError, NotFound
 from portal.recognition.models import ApprovalPath, Award, AwardTier
 from portal.recognition.rules import MAX_AWARD_POINTS
@@ -50,12 +50,9 @@ def _apply_award_details(session: Session, award: Award, details: AwardDetails) 
     award.points = details.points
     award.approval_path = details.approval_path
     award.committee = _committee(session, details)
-    try:
-        with session.begin_nested():
-            session.add(award)
-            session.flush()
-    except IntegrityError:
-        raise DomainError("An award with that name already exists.", field="name") from None
+    insert_or_refuse(
+        session, award, DomainError("An award with that name already exists.", field="name")
+    )
 
 
 def _audit(session: Session, admin: User, action: str, award: Award) -> None:

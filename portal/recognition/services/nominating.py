@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.core.db import utcnow
+from portal.core.db import insert_or_refuse, utcnow
 from portal.core.errors import DomainError
 from portal.recognition.cycles import OpenCycle
 from portal.recognition.models import (
@@ -141,12 +140,7 @@ def _check_not_already_nominated(
 
 
 def _insert_nomination(session: Session, nomination: Nomination, message: str) -> None:
-    try:
-        with session.begin_nested():
-            session.add(nomination)
-            session.flush()
-    except IntegrityError:
-        raise NominationRefused(message, field="colleague") from None
+    insert_or_refuse(session, nomination, NominationRefused(message, field="colleague"))
 
 
 @dataclass(frozen=True)
