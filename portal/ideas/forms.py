@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
+    HiddenField,
     SelectField,
     StringField,
     SubmitField,
@@ -106,8 +107,51 @@ class IdeaForm(FlaskForm):
         invalid_value_message="Choose a campaign from the list.",
     )
     co_authors = StringField("Co-authors (optional)", validators=[Length(max=1000)])
+    # "1" once the person has seen the similar ideas (while typing, or on the step that lists
+    # them), so submitting does not ask again.
+    similar_seen = HiddenField()
     submit = SubmitField("Submit idea")
+    confirm_post = SubmitField("Post it anyway")
     save_draft = SubmitField("Save draft")
+
+    # What a submitted idea needs (a draft needs only its title), checked together so that
+    # one submit reports every missing field; the service checks the same on its own.
+    REQUIRED = (
+        ("problem", "Describe the customer problem."),
+        ("solution", "Describe the solution you propose."),
+        ("impact", "Say what it would change for customers."),
+        ("channel", "Choose the customer channel."),
+        ("category", "Choose a category."),
+    )
+
+    @property
+    def submitting(self) -> bool:
+        return not self.save_draft.data
+
+    @property
+    def asks_about_similar(self) -> bool:
+        """A new idea checks for similar ones first, unless they were seen already."""
+        return self.submitting and not self.confirm_post.data and self.similar_seen.data != "1"
+
+    def similar_text(self) -> tuple[str, str]:
+        return self.title.data or "", self.problem.data or ""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        title = (self.title.data or "").strip()
+        if title and len(title) < 5 and not self.title.errors:
+            self.title.errors = [
+                *self.title.errors,
+                "Give the idea a title of at least 5 characters.",
+            ]
+            valid = False
+        if self.submitting:
+            for name, message in self.REQUIRED:
+                field = self[name]
+                if not str(field.data or "").strip() and not field.errors:
+                    field.errors = [*field.errors, message]
+                    valid = False
+        return valid
 
     def set_choices(self, categories: Iterable[Category], campaigns: Iterable[Campaign]) -> None:
         self.category.choices = _options(

@@ -237,10 +237,15 @@ class Follow(Base):
 
 class Comment(Base):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_idea_id_id", "idea_id", "id"),)
+    __table_args__ = (
+        Index("ix_comments_idea_id_id", "idea_id", "id"),
+        Index("ix_comments_parent_id_id", "parent_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    # A reply's top comment: replies are one level deep, so this is never itself a reply.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     body: Mapped[str] = mapped_column(Text)
     # render_markdown(body), stored when the comment is written: the idea page prints it

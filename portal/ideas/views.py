@@ -10,6 +10,7 @@ from portal.accounts.access import employee_required, manager_required
 from portal.core.db import db_session, utcnow
 from portal.core.extensions import htmx
 from portal.core.forms import ButtonForm, run_form
+from portal.core.inputs import parse_id
 from portal.core.web import redirect_to, render, safe_next, wants_fragment
 from portal.ideas.cards import card_html
 from portal.ideas.forms import (
@@ -36,7 +37,7 @@ from portal.ideas.queries.idea_page import (
 )
 from portal.ideas.queries.insights import get_insights
 from portal.ideas.queries.review_queue import list_review_queue
-from portal.ideas.queries.similar import list_similar_ideas
+from portal.ideas.queries.similar import SimilarIdea, list_similar_ideas
 from portal.ideas.services.comments import (
     add_comment,
     delete_comment,
@@ -83,10 +84,14 @@ def index():
 @bp.get("/ideas/similar")
 @employee_required
 def similar():
-    ideas = list_similar_ideas(db_session(), current_user.id, request.args.get("title", ""))
-    return render(
-        "ideas/_similar.html", "ideas/_similar.html", similar=ideas, vote_form=ButtonForm()
+    ideas = list_similar_ideas(
+        db_session(),
+        current_user.id,
+        request.args.get("title", "")[:200],
+        request.args.get("problem", "")[:2000],
+        exclude_id=parse_id(request.args.get("exclude")),
     )
+    return render("ideas/_similar.html", "ideas/_similar.html", similar=ideas, idea=None)
 
 
 # --- writing an idea --------------------------------------------------------------------------
@@ -103,14 +108,28 @@ def _idea_form(**kwargs) -> IdeaForm:
 @employee_required
 def new_idea():
     form = _idea_form(data={"campaign": request.args.get("campaign", "")})
+    similar = _similar_before_posting(form)
+    if similar:
+        return render("ideas/form.html", form=form, idea=None, similar=similar, confirming=True)
 
     def submit() -> Response:
-        draft = bool(form.save_draft.data)
+        draft = not form.submitting
         idea = submit_idea(db_session(), current_user, form.idea_input(), draft=draft)
         flash("Draft saved." if draft else "Thank you! Your idea is submitted.", "success")
         return redirect_to(url_for("ideas.show", idea_id=idea.id))
 
-    return run_form(form, submit) or render("ideas/form.html", form=form, idea=None)
+    return run_form(form, submit) or render(
+        "ideas/form.html", form=form, idea=None, similar=[], confirming=False
+    )
+
+
+def _similar_before_posting(form: IdeaForm) -> list[SimilarIdea]:
+    """Without JavaScript, close matches come as a step before a new idea is posted."""
+    if not (form.validate_on_submit() and form.asks_about_similar):
+        return []
+    found = list_similar_ideas(db_session(), current_user.id, *form.similar_text())
+    form.similar_seen.data = "1"
+    return found
 
 
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
@@ -141,7 +160,9 @@ def edit(idea_id: int):
         flash("Your changes are saved.", "success")
         return redirect_to(url_for("ideas.show", idea_id=idea_id))
 
-    return run_form(form, save) or render("ideas/form.html", form=form, idea=idea)
+    return run_form(form, save) or render(
+        "ideas/form.html", form=form, idea=idea, similar=[], confirming=False
+    )
 
 
 # --- the idea page ----------------------------------------------------------------------------
@@ -213,6 +234,8 @@ def unvote(idea_id: int):
 
 
 def _after_vote(idea_id: int) -> Response:
+    if htmx and request.form.get("similar"):
+        return _similar_item_fragment(idea_id)
     if htmx:
         return _vote_fragment(idea_id)
     return redirect_to(safe_next(request.form.get("back"), url_for("ideas.show", idea_id=idea_id)))
@@ -230,6 +253,16 @@ def _vote_fragment(idea_id: int) -> Response:
         own=button.own,
         vote_form=ButtonForm(),
     )
+
+
+def _similar_item_fragment(idea_id: int) -> Response:
+    """A vote from the similar ideas beside the idea form redraws that line of the list."""
+    button = get_vote_button(db_session(), current_user.id, idea_id)
+    if button is None:
+        abort(404)
+    idea = button.idea
+    item = SimilarIdea(idea.id, idea.title, idea.status, idea.vote_count, button.voted, button.own)
+    return render("ideas/_similar_item.html", "ideas/_similar_item.html", item=item, voted_now=True)
 
 
 @bp.post("/ideas/<int:idea_id>/follow")

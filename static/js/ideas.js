@@ -1,1 +1,95 @@
 // The idea pages: similar ideas, error summary, review form, voting.
+// Everything here enhances pages that work without it.
+(function () {
+  "use strict";
+
+  // An error summary takes focus when the page loads, so the problems are read out first.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  // Similar ideas seen while typing: submitting does not stop to show them again.
+  function noteSimilarSeen(root) {
+    if (root && root.hasAttribute && root.hasAttribute("data-similar-shown")) {
+      var seen = document.querySelector("#idea-form input[name='similar_seen']");
+      if (seen) {
+        seen.value = "1";
+      }
+    }
+  }
+
+  // The review form shows only the fields the chosen status needs; without JavaScript every
+  // group shows (each says when it is needed).
+  function showReviewGroups(form) {
+    var select = form.querySelector("select[name='status']");
+    if (!select) {
+      return;
+    }
+    var chosen = select.value;
+    form.querySelectorAll("[data-for-status]").forEach(function (group) {
+      var wanted = group.getAttribute("data-for-status").split(" ");
+      group.hidden = wanted.indexOf(chosen) === -1;
+    });
+  }
+
+  function setUpReviewForms() {
+    document.querySelectorAll("form[data-review-form]").forEach(function (form) {
+      form.classList.add("enhanced");
+      showReviewGroups(form);
+      form.addEventListener("change", function (event) {
+        if (event.target.name === "status") {
+          showReviewGroups(form);
+        }
+      });
+    });
+  }
+
+  // After an htmx vote the button is redrawn: keep keyboard focus on it and announce the
+  // new count through the page's live region.
+  var voteFocus = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var trigger = event.detail.elt;
+    var box = trigger && trigger.closest ? trigger.closest(".vote") : null;
+    voteFocus = box && box.contains(document.activeElement) ? box.id : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var swapped = event.detail.elt;
+    if (voteFocus) {
+      var box = document.getElementById(voteFocus);
+      voteFocus = null;
+      if (box) {
+        var button = box.querySelector("button");
+        if (button) {
+          button.focus();
+        }
+        var count = box.querySelector("[data-vote-count]");
+        var status = document.getElementById("vote-status");
+        if (count && status) {
+          var number = count.textContent.trim();
+          status.textContent = number + (number === "1" ? " vote" : " votes") +
+            (button && button.textContent.indexOf("Remove vote") === 0 ? ", including yours." : ".");
+        }
+      }
+    }
+    var focusNext = document.querySelector("[data-focus-after-swap]");
+    if (focusNext) {
+      focusNext.removeAttribute("data-focus-after-swap");
+      focusNext.focus();
+    }
+    noteSimilarSeen(document.getElementById("similar-ideas"));
+    if (swapped && swapped.querySelector && swapped.querySelector("form[data-review-form]")) {
+      setUpReviewForms();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    setUpReviewForms();
+    noteSimilarSeen(document.getElementById("similar-ideas"));
+  });
+})();

@@ -25,6 +25,9 @@ def form_for(category, **changes):
     return data | changes
 
 
+REQUIRED_MARK = ' <span class="required-mark" aria-hidden="true">\\*</span>'
+
+
 def test_the_form_has_the_contract_labels(login_as, employee, category):
     html = login_as(employee).get("/ideas/new").get_data(as_text=True)
     for label in [
@@ -35,7 +38,7 @@ def test_the_form_has_the_contract_labels(login_as, employee, category):
         "Customer channel",
         "Category",
     ]:
-        assert re.search(rf"<label for=\"\w+\">{label}</label>", html), label
+        assert re.search(rf"<label for=\"\w+\">{label}{REQUIRED_MARK}</label>", html), label
     assert "Submit idea" in html
     assert "Save draft" in html
 
@@ -250,7 +253,9 @@ def test_similar_ideas_appear_while_typing(login_as, employee, make_user, make_i
     )
     assert html.lstrip().startswith('<div id="similar-ideas"')
     assert "Call back when queues are long" in html
-    assert re.search(r'<form method="post" action="/ideas/\d+/vote"', html)
+    # No form of its own: the list sits inside the idea form.
+    assert "<form" not in html
+    assert re.search(r'<button type="submit"[^>]*formaction="/ideas/\d+/vote"', html)
     assert re.search(r"<button[^>]*>Vote<span", html)
 
 
