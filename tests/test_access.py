@@ -77,6 +77,7 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "ideas.delete_comment_page": ("employee", {"comment_id": 1}),
     "ideas.mark_official": ("employee", {"comment_id": 1}),
     "ideas.similar": ("employee", {}),
+    "ideas.owner_choices": ("manager", {}),
     "ideas.update_status": ("manager", {"idea_id": 1}),
     "ideas.review": ("manager", {}),
     "ideas.campaigns": ("employee", {}),

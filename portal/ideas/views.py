@@ -36,6 +36,7 @@ from portal.ideas.queries.idea_page import (
     list_idea_comments,
 )
 from portal.ideas.queries.insights import get_insights
+from portal.ideas.queries.owners import list_owner_choices
 from portal.ideas.queries.review_queue import list_review_queue
 from portal.ideas.queries.similar import SimilarIdea, list_similar_ideas
 from portal.ideas.services.comments import (
@@ -196,7 +197,7 @@ def show(idea_id: int):
     if wants_fragment():
         return _earlier_comments(idea_id, request.args.get("comments"))
     page = _idea_page(idea_id, request.args.get("comments"))
-    return _show(page, CommentForm(formdata=None), ReviewForm())
+    return _show(page, CommentForm(formdata=None), ReviewForm(data={"owner": current_user.email}))
 
 
 def _earlier_comments(idea_id: int, cursor: str | None) -> Response:
@@ -372,6 +373,14 @@ def update_status(idea_id: int):
 
     done = run_form(form, change, fieldless_to_error_page=True)
     return done or _show(_idea_page(idea_id), CommentForm(formdata=None), form, status=422)
+
+
+@bp.get("/ideas/owners")
+@manager_required
+def owner_choices():
+    """The review form's type-ahead for the owner: people matching what was typed."""
+    people = list_owner_choices(db_session(), request.args.get("owner", ""))
+    return render("ideas/_owners.html", "ideas/_owners.html", people=people)
 
 
 @bp.get("/ideas/review")
