@@ -87,7 +87,17 @@
     }
   });
 
+  // The feed's filters fold away on a phone; on a wide screen there is room to show them.
+  function openWideDisclosures() {
+    if (window.matchMedia("(min-width: 48rem)").matches) {
+      document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+        details.open = true;
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    openWideDisclosures();
     focusErrorSummary();
     setUpReviewForms();
     noteSimilarSeen(document.getElementById("similar-ideas"));
