@@ -74,7 +74,9 @@ def test_reviewers_mark_the_official_response(db, employee, make_user, make_idea
     messages = db.scalars(
         select(Notification.message).where(Notification.user_id == employee.id)
     ).all()
-    assert any("Official response" in message for message in messages)
+    assert f"{reviewer.display_name} gave the official response on your idea “{idea.title}”" in (
+        messages
+    )
 
 
 def test_deleting_twice_uncounts_once(db, employee, make_idea):

@@ -12,8 +12,8 @@ from portal.core.markdown import render_markdown
 from portal.ideas.models import Comment, Idea, IdeaStatus
 from portal.ideas.rules import check_reviewer
 from portal.ideas.services.shared import find_idea, find_visible_idea
-from portal.ideas.services.voting import follow_all, follower_ids
-from portal.notifications.services import notify
+from portal.ideas.services.telling import comment_texts, tell_idea_people
+from portal.ideas.services.voting import follow_all
 
 
 def add_comment(
@@ -34,13 +34,13 @@ def add_comment(
     )
     follow_all(session, idea_id, [actor.id])
     session.flush()
-    notify(
+    tell_idea_people(
         session,
-        follower_ids(session, idea_id),
-        f"{actor.display_name} commented on “{idea.title}”",
+        idea,
+        actor.id,
+        comment_texts(idea, actor.display_name, "commented on"),
         f"/ideas/{idea_id}#comment-{comment.id}",
         base_url=base_url,
-        actor_id=actor.id,
     )
     return comment
 
@@ -112,12 +112,12 @@ def mark_official_response(
         idea.first_response_at = now
     idea.last_activity_at = now
     session.flush()
-    notify(
+    tell_idea_people(
         session,
-        {idea.author_id, *follower_ids(session, idea.id)},
-        f"Official response on “{idea.title}”",
+        idea,
+        actor.id,
+        comment_texts(idea, actor.display_name, "gave the official response on"),
         f"/ideas/{idea.id}#comment-{comment.id}",
         base_url=base_url,
-        actor_id=actor.id,
     )
     return comment

@@ -23,8 +23,8 @@ from portal.ideas.services.shared import (
     given,
     insert_ignoring_duplicates,
 )
+from portal.ideas.services.telling import status_texts, tell_idea_people
 from portal.ideas.services.voting import follow_all, follower_ids, move_vote_count
-from portal.notifications.services import notify
 
 
 @dataclass(frozen=True)
@@ -173,15 +173,12 @@ def transition_idea(
         target=f"idea:{idea.id}",
         detail=f"{event.from_status} -> {event.to_status}",
     )
-    co_authors = session.scalars(
-        select(IdeaCoAuthor.user_id).where(IdeaCoAuthor.idea_id == idea.id)
-    )
-    notify(
+    tell_idea_people(
         session,
-        {idea.author_id, *co_authors, *follower_ids(session, idea.id)},
-        f"“{idea.title}” is now {change.to_status.label.lower()}",
+        idea,
+        actor.id,
+        status_texts(idea, change.to_status, actor.display_name),
         f"/ideas/{idea.id}",
         base_url=base_url,
-        actor_id=actor.id,
     )
     return event
