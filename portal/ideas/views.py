@@ -22,7 +22,7 @@ from portal.ideas.forms import (
     feed_filters,
     status_choices,
 )
-from portal.ideas.links import idea_url
+from portal.ideas.links import idea_url, recognition_url
 from portal.ideas.models import CustomerChannel, IdeaStatus
 from portal.ideas.queries.campaigns import get_campaign, list_campaigns
 from portal.ideas.queries.choices import list_categories, list_open_campaigns
@@ -52,6 +52,7 @@ from portal.ideas.services.voting import cast_vote, follow_idea, unfollow_idea, 
 bp = Blueprint("ideas", __name__)
 bp.add_app_template_global(idea_url)
 bp.add_app_template_global(card_html)
+bp.add_app_template_global(recognition_url)
 
 
 # --- the feed ---------------------------------------------------------------------------------
