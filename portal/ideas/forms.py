@@ -178,6 +178,8 @@ class CommentForm(FlaskForm):
     body = TextAreaField(
         "Comment", validators=[DataRequired("Write a comment first."), Length(max=10_000)]
     )
+    # The comment replied to; a reply to a reply joins the top comment's thread.
+    parent = HiddenField()
     submit = SubmitField("Post comment")
 
 

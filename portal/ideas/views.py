@@ -23,15 +23,15 @@ from portal.ideas.forms import (
     status_choices,
 )
 from portal.ideas.links import idea_url, recognition_url
-from portal.ideas.models import CustomerChannel, IdeaStatus
+from portal.ideas.models import Comment, CustomerChannel, IdeaStatus
 from portal.ideas.queries.campaigns import get_campaign, list_campaigns
 from portal.ideas.queries.choices import list_categories, list_open_campaigns
 from portal.ideas.queries.feed import FeedFilters, Sort, get_feed, list_ideas
 from portal.ideas.queries.idea_page import (
     IdeaPage,
-    comments_from,
     get_comment,
     get_idea_page,
+    get_thread_cursor,
     get_vote_button,
     list_idea_comments,
 )
@@ -300,8 +300,9 @@ def comment(idea_id: int):
             idea_id,
             form.body.data or "",
             base_url=current_app.config["BASE_URL"],
+            reply_to=parse_id(form.parent.data),
         )
-        return redirect_to(url_for("ideas.show", idea_id=idea_id) + f"#comment-{created.id}")
+        return redirect_to(_comment_url(created))
 
     done = run_form(form, post, fieldless_to_error_page=True)
     return done or _show(_idea_page(idea_id), form, ReviewForm(), status=422)
@@ -319,17 +320,19 @@ def edit_comment_page(comment_id: int):
 
     def save() -> Response:
         edit_comment(db_session(), current_user, comment_id, form.body.data or "")
-        return redirect_to(_comment_url(found.idea_id, comment_id))
+        return redirect_to(_comment_url(found))
 
     done = run_form(form, save, fieldless_to_error_page=True)
     return done or render("ideas/comment_form.html", form=form, comment=found)
 
 
-def _comment_url(idea_id: int, comment_id: int) -> str:
-    """The idea page at the batch of comments that starts with this one: an older comment is
-    not among the newest 50."""
-    cursor = comments_from(comment_id)
-    return url_for("ideas.show", idea_id=idea_id, comments=cursor) + f"#comment-{comment_id}"
+def _comment_url(comment: Comment) -> str:
+    """The idea page at the comment, on the page of threads that holds its thread."""
+    thread_id = comment.parent_id or comment.id
+    cursor = get_thread_cursor(db_session(), comment.idea_id, thread_id)
+    return (
+        url_for("ideas.show", idea_id=comment.idea_id, comments=cursor) + f"#comment-{comment.id}"
+    )
 
 
 @bp.post("/comments/<int:comment_id>/delete")
@@ -350,7 +353,7 @@ def mark_official(comment_id: int):
     marked = mark_official_response(
         db_session(), current_user, comment_id, base_url=current_app.config["BASE_URL"]
     )
-    return redirect_to(_comment_url(marked.idea_id, marked.id))
+    return redirect_to(_comment_url(marked))
 
 
 # --- review -----------------------------------------------------------------------------------

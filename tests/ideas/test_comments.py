@@ -158,7 +158,7 @@ def add_many_comments(db, writer, idea, count: int) -> None:
     db.commit()
 
 
-def test_the_idea_page_shows_the_newest_50_then_earlier_comments_by_key(
+def test_the_idea_page_shows_the_first_50_threads_then_later_ones_by_key(
     login_as, db, employee, make_idea
 ):
     idea = make_idea(employee)
@@ -166,25 +166,25 @@ def test_the_idea_page_shows_the_newest_50_then_earlier_comments_by_key(
     client = login_as(employee)
     html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert html.count('<article id="comment-') == 50
-    assert "Comment number 54." in html and "Comment number 5." in html
-    assert "Comment number 4." not in html
-    assert html.index("Comment number 54.") < html.index("Comment number 53.")
+    assert "Comment number 0." in html and "Comment number 49." in html
+    assert "Comment number 50." not in html
+    assert html.index("Comment number 0.") < html.index("Comment number 1.")
     next_url = re.search(r'<a rel="next" href="([^"#]+)', html).group(1).replace("&amp;", "&")
-    assert "Earlier comments" in html
+    assert "Later comments" in html
     html = client.get(next_url).get_data(as_text=True)
     assert html.count('<article id="comment-') == 5
-    assert "Comment number 4." in html and "Comment number 0." in html
-    assert "Comment number 5." not in html
+    assert "Comment number 50." in html and "Comment number 54." in html
+    assert "Comment number 49." not in html
     assert 'rel="next"' not in html
-    assert "Newest comments" in html and "Post comment" in html
+    assert "From the first comment" in html and "Post comment" in html
 
 
-def test_htmx_loads_earlier_comments_as_a_fragment(login_as, db, employee, make_idea):
+def test_htmx_loads_later_comments_as_a_fragment(login_as, db, employee, make_idea):
     idea = make_idea(employee)
     add_many_comments(db, employee, idea, 52)
     client = login_as(employee)
     html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
-    next_url = re.search(r'hx-get="([^"]+)"', html[html.index("Earlier comments") - 400 :])
+    next_url = re.search(r'hx-get="([^"]+)"', html[html.index("Later comments") - 400 :])
     response = client.get(next_url.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"})
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -192,7 +192,7 @@ def test_htmx_loads_earlier_comments_as_a_fragment(login_as, db, employee, make_
     assert fragment.lstrip().startswith('<div id="comments-')
     assert "<html" not in fragment and "Post comment" not in fragment
     assert fragment.count('<article id="comment-') == 2
-    assert "Comment number 1." in fragment and "Comment number 0." in fragment
+    assert "Comment number 50." in fragment and "Comment number 51." in fragment
 
 
 def test_a_forged_comment_cursor_shows_the_newest_comments(login_as, db, employee, make_idea):
@@ -210,28 +210,32 @@ def test_earlier_comments_of_a_draft_stay_hidden(login_as, make_user, employee, 
     assert response.status_code == 404
 
 
-def test_marking_an_old_comment_official_lands_on_its_batch(
+def test_marking_a_late_comment_official_lands_on_its_page_and_pins_it(
     login_as, db, employee, make_user, make_idea
 ):
     idea = make_idea(employee)
     add_many_comments(db, employee, idea, 55)
-    oldest = db.scalar(select(func.min(Comment.id)).where(Comment.idea_id == idea.id))
+    newest = db.scalar(select(func.max(Comment.id)).where(Comment.idea_id == idea.id))
     client = login_as(make_user(role=Role.ADMIN))
-    response = client.post(f"/comments/{oldest}/official")
+    response = client.post(f"/comments/{newest}/official")
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"#comment-{oldest}")
+    assert response.headers["Location"].endswith(f"#comment-{newest}")
+    assert "comments=" in response.headers["Location"]
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert html.index(f'<article id="comment-{oldest}"') < html.index("Official response")
-    assert html.count('<article id="comment-') == 1 and "Newest comments" in html
+    assert html.count('<article id="comment-') == 1 and "From the first comment" in html
+    first = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    pinned = first.index('aria-label="Official response by')
+    assert pinned < first.index('<article id="comment-')
+    assert "Comment number 54." in first[pinned : first.index('<article id="comment-')]
 
 
-def test_htmx_earlier_comments_offer_reviewers_the_official_button(
+def test_htmx_later_comments_offer_reviewers_the_official_button(
     login_as, db, employee, manager, make_idea
 ):
     idea = make_idea(employee)
     add_many_comments(db, employee, idea, 51)
     client = login_as(manager)
-    cursor = comments_from(db.scalar(select(func.min(Comment.id))))
+    cursor = comments_from(db.scalar(select(func.max(Comment.id))))
     response = client.get(f"/ideas/{idea.id}?comments={cursor}", headers={"HX-Request": "true"})
     fragment = response.get_data(as_text=True)
     assert fragment.count('<article id="comment-') == 1

@@ -4,11 +4,11 @@ comments)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import exists, select
+from sqlalchemy import Executable, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
@@ -54,9 +54,11 @@ def get_vote_button(session: Session, viewer_id: int, idea_id: int) -> VoteButto
 
 @dataclass(frozen=True)
 class CommentRow:
-    """What the idea page shows of a comment: its stored HTML and its author's name."""
+    """What the idea page shows of a comment: its stored HTML, its author's name, and (for a
+    top comment) its replies, oldest first."""
 
     id: int
+    parent_id: int | None
     author_id: int
     author_name: str
     body_html: str
@@ -64,6 +66,7 @@ class CommentRow:
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
+    replies: list[CommentRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class IdeaPage:
     idea: Idea
     co_authors: list[User]
     comments: Page[CommentRow]
+    official_response: CommentRow | None
     events: list[IdeaEvent]
     impacts: list[Impact]
     voted: bool
@@ -87,7 +91,8 @@ class IdeaPage:
 def get_idea_page(
     session: Session, viewer: User, idea_id: int, comments_cursor: str | None = None
 ) -> IdeaPage | None:
-    """An idea with everything its page shows (one page of comments), in five statements."""
+    """An idea with everything its page shows (one page of comment threads and the pinned
+    official response), in eight statements."""
     author, owner = aliased(User, name="author"), aliased(User, name="owner")
     routed, original = aliased(User, name="routed"), aliased(Idea, name="original")
     row = session.execute(
@@ -146,6 +151,7 @@ def get_idea_page(
         idea=idea,
         co_authors=co_authors,
         comments=comments,
+        official_response=_official_response(session, idea_id),
         events=events,
         impacts=impacts,
         voted=row.voted,
@@ -166,34 +172,82 @@ def _attach(obj: T, **related: Any) -> T:
     return obj
 
 
+COMMENT_COLUMNS = (
+    Comment.id,
+    Comment.parent_id,
+    Comment.author_id,
+    User.display_name.label("author_name"),
+    Comment.body_html,
+    Comment.official,
+    Comment.created_at,
+    Comment.edited_at,
+    Comment.deleted_at.is_not(None).label("deleted"),
+)
+# Replies shown under one page of threads; a longer discussion goes on in new threads.
+REPLIES_PER_PAGE = 500
+
+
+def _comments(session: Session, query: Executable) -> list[CommentRow]:
+    return [CommentRow(**row._mapping) for row in session.execute(query)]
+
+
 def _comment_page(session: Session, idea_id: int, cursor: str | None) -> Page[CommentRow]:
-    """Newest first, so a new comment and the latest discussion open the thread; earlier
-    comments follow by key (`ix_comments_idea_id_id`), never by OFFSET."""
+    """Threads oldest first, so a discussion reads in order; the next threads follow by key
+    (`ix_comments_idea_id_id`), never by OFFSET. Two statements: the top comments, then
+    their replies (`ix_comments_parent_id_id`)."""
     key = decode_cursor(cursor, 1, (int,))
     query = (
-        select(
-            Comment.id,
-            Comment.author_id,
-            User.display_name.label("author_name"),
-            Comment.body_html,
-            Comment.official,
-            Comment.created_at,
-            Comment.edited_at,
-            Comment.deleted_at.is_not(None).label("deleted"),
-        )
+        select(*COMMENT_COLUMNS)
         .join(User, Comment.author_id == User.id)
-        .where(Comment.idea_id == idea_id)
+        .where(Comment.idea_id == idea_id, Comment.parent_id.is_(None))
     )
     if key is not None:
-        query = query.where(Comment.id < key[0])
-    query = query.order_by(Comment.id.desc()).limit(COMMENTS_PER_PAGE + 1)
-    rows = [CommentRow(**row._mapping) for row in session.execute(query)]
-    return page_from_rows(rows, COMMENTS_PER_PAGE, lambda comment: [comment.id])
+        query = query.where(Comment.id > key[0])
+    rows = _comments(session, query.order_by(Comment.id).limit(COMMENTS_PER_PAGE + 1))
+    page = page_from_rows(rows, COMMENTS_PER_PAGE, lambda comment: [comment.id])
+    if page.items:
+        threads = {comment.id: comment for comment in page.items}
+        replies = (
+            select(*COMMENT_COLUMNS)
+            .join(User, Comment.author_id == User.id)
+            .where(Comment.parent_id.in_(list(threads)))
+            .order_by(Comment.id)
+            .limit(REPLIES_PER_PAGE)
+        )
+        for reply in _comments(session, replies):
+            threads[reply.parent_id or 0].replies.append(reply)
+    return page
+
+
+def _official_response(session: Session, idea_id: int) -> CommentRow | None:
+    """The latest official response, pinned above the threads."""
+    rows = _comments(
+        session,
+        select(*COMMENT_COLUMNS)
+        .join(User, Comment.author_id == User.id)
+        .where(Comment.idea_id == idea_id, Comment.official.is_(True), Comment.deleted_at.is_(None))
+        .order_by(Comment.id.desc())
+        .limit(1),
+    )
+    return rows[0] if rows else None
 
 
 def comments_from(comment_id: int) -> str:
-    """The cursor of the batch of comments that starts with this one (newest first)."""
-    return encode_cursor([comment_id + 1])
+    """The cursor of the page of threads that starts with this top comment."""
+    return encode_cursor([comment_id - 1])
+
+
+def get_thread_cursor(session: Session, idea_id: int, thread_id: int) -> str | None:
+    """Where a thread is shown: on the first page (None) when fewer than a page of threads
+    come before it, else on the page that starts with it. One bounded statement."""
+    earlier = (
+        select(Comment.id)
+        .where(Comment.idea_id == idea_id, Comment.parent_id.is_(None), Comment.id < thread_id)
+        .limit(COMMENTS_PER_PAGE)
+        .subquery()
+    )
+    before = session.execute(select(func.count()).select_from(earlier)).scalar_one()
+    return None if before < COMMENTS_PER_PAGE else comments_from(thread_id)
 
 
 @dataclass(frozen=True)

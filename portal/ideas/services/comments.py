@@ -16,15 +16,33 @@ from portal.ideas.services.telling import comment_texts, tell_idea_people
 from portal.ideas.services.voting import follow_all
 
 
+def _thread_of(session: Session, idea_id: int, reply_to: int | None) -> int | None:
+    """The top comment a reply joins: replies are one level deep, so a reply to a reply
+    joins its top comment."""
+    if reply_to is None:
+        return None
+    replied = session.get(Comment, reply_to)
+    if replied is None or replied.idea_id != idea_id:
+        raise DomainError("That comment does not exist on this idea.")
+    return replied.parent_id or replied.id
+
+
 def add_comment(
-    session: Session, actor: User, idea_id: int, body: str, *, base_url: str
+    session: Session,
+    actor: User,
+    idea_id: int,
+    body: str,
+    *,
+    base_url: str,
+    reply_to: int | None = None,
 ) -> Comment:
     idea = find_visible_idea(session, actor, idea_id)
     if idea.status is IdeaStatus.DRAFT:
         raise DomainError("Submit the idea before discussing it.")
     if not body.strip():
         raise DomainError("Write a comment first.", field="body")
-    comment = Comment(idea_id=idea_id, author_id=actor.id)
+    parent_id = _thread_of(session, idea_id, reply_to)
+    comment = Comment(idea_id=idea_id, author_id=actor.id, parent_id=parent_id)
     _set_comment_body(comment, body)
     session.add(comment)
     session.execute(
