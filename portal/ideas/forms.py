@@ -107,8 +107,8 @@ class IdeaForm(FlaskForm):
         invalid_value_message="Choose a campaign from the list.",
     )
     co_authors = StringField("Co-authors (optional)", validators=[Length(max=1000)])
-    # "1" once the person has seen the similar ideas (while typing, or on the step that lists
-    # them), so submitting does not ask again.
+    # "1" when the similar ideas were shown already: while typing (static/js/ideas.js sets it
+    # where JavaScript runs) or on the step that lists them, so submitting does not ask again.
     similar_seen = HiddenField()
     submit = SubmitField("Submit idea")
     confirm_post = SubmitField("Post it anyway")

@@ -11,13 +11,12 @@
     }
   }
 
-  // Similar ideas seen while typing: submitting does not stop to show them again.
-  function noteSimilarSeen(root) {
-    if (root && root.hasAttribute && root.hasAttribute("data-similar-shown")) {
-      var seen = document.querySelector("#idea-form input[name='similar_seen']");
-      if (seen) {
-        seen.value = "1";
-      }
+  // With JavaScript the similar ideas show while the title is typed, so submitting does not
+  // stop to list them again (that step is for browsers without JavaScript).
+  function markSimilarShownWhileTyping() {
+    var seen = document.querySelector("#idea-form input[name='similar_seen']");
+    if (seen && document.getElementById("similar-ideas")) {
+      seen.value = "1";
     }
   }
 
@@ -81,7 +80,6 @@
       focusNext.removeAttribute("data-focus-after-swap");
       focusNext.focus();
     }
-    noteSimilarSeen(document.getElementById("similar-ideas"));
     if (swapped && swapped.querySelector && swapped.querySelector("form[data-review-form]")) {
       setUpReviewForms();
     }
@@ -100,6 +98,6 @@
     openWideDisclosures();
     focusErrorSummary();
     setUpReviewForms();
-    noteSimilarSeen(document.getElementById("similar-ideas"));
+    markSimilarShownWhileTyping();
   });
 })();
