@@ -20,6 +20,24 @@
     }
   }
 
+  // The list of similar ideas is redrawn whole, so a steady status line beside it says
+  // what changed.
+  var lastSimilarCount = "0";
+
+  function announceSimilar() {
+    var list = document.getElementById("similar-ideas");
+    var status = document.getElementById("similar-status");
+    if (!list || !status) {
+      return;
+    }
+    var count = list.getAttribute("data-similar-count") || "0";
+    if (count !== lastSimilarCount) {
+      status.textContent = count === "0" ? "" :
+        count + (count === "1" ? " similar idea" : " similar ideas") + " already shared, listed under the title.";
+      lastSimilarCount = count;
+    }
+  }
+
   // The review form shows only the fields the chosen status needs; without JavaScript every
   // group shows (each says when it is needed).
   function showReviewGroups(form) {
@@ -56,8 +74,7 @@
     voteFocus = box && box.contains(document.activeElement) ? box.id : null;
   });
 
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var swapped = event.detail.elt;
+  document.addEventListener("htmx:afterSettle", function () {
     if (voteFocus) {
       var box = document.getElementById(voteFocus);
       voteFocus = null;
@@ -80,9 +97,7 @@
       focusNext.removeAttribute("data-focus-after-swap");
       focusNext.focus();
     }
-    if (swapped && swapped.querySelector && swapped.querySelector("form[data-review-form]")) {
-      setUpReviewForms();
-    }
+    announceSimilar();
   });
 
   // The feed's filters fold away on a phone; on a wide screen there is room to show them.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from portal.ideas.queries.similar import list_similar_ideas, similar_terms
 from portal.ideas.services.submitting import update_idea
 from tests.ideas.conftest import complete_input
@@ -76,3 +78,12 @@ def test_terms_drop_stop_words_and_repeats() -> None:
         "due",
         "date",
     ]
+
+
+def test_postgresql_finds_a_misspelt_title_by_trigrams(
+    db, database, employee, make_user, make_idea
+) -> None:
+    if database.dialect != "postgresql":
+        pytest.skip("pg_trgm is PostgreSQL's")
+    make_idea(employee, "Paperless statements")
+    assert titles(db, make_user(), "Paperles statments") == ["Paperless statements"]
