@@ -92,7 +92,7 @@ def get_idea_page(
     session: Session, viewer: User, idea_id: int, comments_cursor: str | None = None
 ) -> IdeaPage | None:
     """An idea with everything its page shows (one page of comment threads and the pinned
-    official response), in eight statements."""
+    official response), in seven statements (six when it has no comments)."""
     author, owner = aliased(User, name="author"), aliased(User, name="owner")
     routed, original = aliased(User, name="routed"), aliased(Idea, name="original")
     row = session.execute(
@@ -260,7 +260,7 @@ class CommentThread:
 def list_idea_comments(
     session: Session, viewer: User, idea_id: int, cursor: str | None
 ) -> CommentThread | None:
-    """One page of an idea's comments (for htmx "Earlier comments"), in two statements."""
+    """One page of an idea's comment threads (for htmx "Later comments"), in three statements."""
     row = session.execute(
         select(Idea, viewer_wrote(Idea.author_id, Idea.id, viewer.id).label("own")).where(
             Idea.id == idea_id

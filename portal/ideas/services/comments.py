@@ -24,6 +24,8 @@ def _thread_of(session: Session, idea_id: int, reply_to: int | None) -> int | No
     replied = session.get(Comment, reply_to)
     if replied is None or replied.idea_id != idea_id:
         raise DomainError("That comment does not exist on this idea.")
+    if replied.deleted:
+        raise DomainError("That comment was deleted, so it takes no replies.")
     return replied.parent_id or replied.id
 
 
