@@ -68,3 +68,14 @@ def test_owner_type_ahead_finds_people_by_name(login_as, make_user, manager):
 
 def test_an_employee_gets_no_owner_type_ahead(login_as, employee):
     assert login_as(employee).get("/ideas/owners?owner=dana").status_code == 403
+
+
+def test_a_reviewer_sees_the_likely_originals_of_a_duplicate(
+    login_as, employee, make_user, manager, make_idea
+):
+    original = make_idea(employee, "Due-date reminders by text message")
+    repeat = make_idea(make_user(), "Text reminder before the due date")
+    html = login_as(manager).get(f"/ideas/{repeat.id}").get_data(as_text=True)
+    group = re.search(r'data-for-status="duplicate">(.*?)</div>\s*</div>', html, re.S).group(1)
+    assert f'<a href="/ideas/{original.id}">#{original.id} Due-date reminders' in group
+    assert f"#{repeat.id} " not in group

@@ -24,6 +24,7 @@ from portal.ideas.models import (
     IdeaStatus,
     Impact,
 )
+from portal.ideas.queries.similar import SimilarIdea, list_similar_ideas
 from portal.ideas.queries.viewer import viewer_voted, viewer_wrote
 from portal.ideas.rules import EDITABLE_STATUSES, next_statuses, reviews_by_role
 
@@ -86,13 +87,16 @@ class IdeaPage:
     # A reviewer by role who wrote the idea, so someone else reviews it.
     recused: bool
     routed_reviewer: User | None
+    # For a reviewer who may mark it a duplicate: ideas like it, the likely originals.
+    possible_originals: list[SimilarIdea] = field(default_factory=list)
 
 
 def get_idea_page(
     session: Session, viewer: User, idea_id: int, comments_cursor: str | None = None
 ) -> IdeaPage | None:
     """An idea with everything its page shows (one page of comment threads and the pinned
-    official response), in seven statements (six when it has no comments)."""
+    official response), in seven statements (six when it has no comments), and one more for
+    a reviewer who may mark it a duplicate (the likely originals)."""
     author, owner = aliased(User, name="author"), aliased(User, name="owner")
     routed, original = aliased(User, name="routed"), aliased(Idea, name="original")
     row = session.execute(
@@ -147,6 +151,14 @@ def get_idea_page(
     )
     own = idea.author_id == viewer.id or any(person.id == viewer.id for person in co_authors)
     reviews = idea.status is not IdeaStatus.DRAFT and reviews_by_role(viewer, idea)
+    statuses = next_statuses(idea.status)
+    originals = (
+        list_similar_ideas(
+            session, viewer.id, idea.title, idea.problem, exclude_id=idea.id, limit=3
+        )
+        if reviews and not own and IdeaStatus.DUPLICATE in statuses
+        else []
+    )
     return IdeaPage(
         idea=idea,
         co_authors=co_authors,
@@ -159,9 +171,10 @@ def get_idea_page(
         reviewer=reviews and not own,
         own=own,
         editable=idea.author_id == viewer.id and idea.status in EDITABLE_STATUSES,
-        next_statuses=next_statuses(idea.status),
+        next_statuses=statuses,
         recused=reviews and own,
         routed_reviewer=row.routed,
+        possible_originals=originals,
     )
 
 
