@@ -109,6 +109,31 @@
     }
   }
 
+  // The number of filters in use follows the form as it changes (htmx redraws only the feed).
+  function countFiltersInUse(form) {
+    var shown = form.querySelector("[data-filter-count]");
+    if (!shown) {
+      return;
+    }
+    var used = 0;
+    form.querySelectorAll(".feed-more-fields select, .feed-more-fields input[type=checkbox]").forEach(function (control) {
+      if (control.name === "sort") {
+        return;
+      }
+      if (control.type === "checkbox" ? control.checked : control.value !== "") {
+        used += 1;
+      }
+    });
+    shown.textContent = used ? "(" + used + " in use)" : "";
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest ? event.target.closest("form.idea-filters") : null;
+    if (form) {
+      countFiltersInUse(form);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     openWideDisclosures();
     focusErrorSummary();

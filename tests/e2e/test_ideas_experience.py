@@ -179,4 +179,6 @@ def test_on_a_phone_the_first_idea_is_on_the_first_screen(browser: Browser, base
     expect(page.locator("#feed-status")).to_be_hidden()
     page.goto("/ideas?status=submitted&mine=1")
     expect(page.locator("summary", has_text="Filters")).to_contain_text("(2 in use)")
+    page.get_by_label("Voted by me").check()
+    expect(page.locator("summary", has_text="Filters")).to_contain_text("(3 in use)")
     context.close()
