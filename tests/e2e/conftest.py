@@ -114,6 +114,14 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def follow_main_link(page: Page, name: str) -> None:
+    """Click a link of the main navigation, opening the phone's menu first when it is folded."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+
+
 def serious_accessibility_violations(page: Page) -> list[str]:
     """axe-core's serious and critical findings on the current page, one line each."""
     page.evaluate(AXE_SOURCE)
