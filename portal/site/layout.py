@@ -57,6 +57,9 @@ LEVEL_PENDING = (
     .scalar_subquery()
 )
 ON_COMMITTEE = exists().where(award_committee_members.c.user_id == PERSON)
+# Managers approve their reports' nominations: one with nobody reporting to them never does.
+_REPORT = users.alias("report")
+HAS_REPORTS = exists().where(_REPORT.c.manager_id == PERSON, _REPORT.c.active.is_(True))
 
 # Counts stop here: the link then reads "99+".
 COUNT_CAP = 100
@@ -97,6 +100,7 @@ def _facts_of(role: Any) -> tuple[Any, ...]:
     return (
         UNREAD.label("unread"),
         ON_COMMITTEE.label("on_committee"),
+        case((role.in_([Role.MANAGER, Role.ADMIN]), HAS_REPORTS), else_=False).label("reports"),
         APPROVALS_COUNT.label("approvals"),
         reviews.label("reviews"),
     )
@@ -110,7 +114,7 @@ PERSON_WITH_LAYOUT_FACTS = select(User, *_facts_of(User.role)).where(User.id == 
 @dataclass(frozen=True)
 class LayoutFacts:
     unread: int
-    approves: bool  # waiting for their decision now, or on an award committee
+    approves: bool  # has reports, is on an award committee, or a nomination waits for them
     approvals: int  # nominations waiting for their decision, up to COUNT_CAP
     reviews: int  # ideas in their review queue, up to COUNT_CAP
 
@@ -119,7 +123,7 @@ class LayoutFacts:
         approvals = int(row.approvals or 0)
         return LayoutFacts(
             int(row.unread or 0),
-            approvals > 0 or bool(row.on_committee),
+            approvals > 0 or bool(row.on_committee) or bool(row.reports),
             approvals,
             int(row.reviews or 0),
         )
@@ -151,7 +155,7 @@ def unread_count() -> int:
 def shows_approvals() -> bool:
     if not current_user.is_authenticated:
         return False
-    return current_user.is_manager or layout_facts().approves
+    return layout_facts().approves
 
 
 def count_text(count: int) -> str:

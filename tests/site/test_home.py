@@ -209,3 +209,10 @@ def test_admins_see_the_programme_summary(db, make_user, login_as):
         assert "Participation" in html and "Implementation rate" in html
         assert 'href="/admin/integrity-flags">Open integrity flags</a>' in html
         assert '<strong>2</strong> <span class="muted">nominations held' in html
+
+
+def test_approvals_are_hidden_from_managers_who_never_approve(make_user, login_as):
+    lonely = make_user("lonely@example.com", role=Role.MANAGER, name="Lonely Lead")
+    html = login_as(lonely).get("/").get_data(as_text=True)
+    assert "Waiting for you" in html and 'href="/ideas/review">Idea review (0)</a>' in html
+    assert 'href="/recognition/approvals"' not in html
