@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
 from portal.core.db import utcnow
-from portal.ideas.models import Comment, Idea, IdeaEvent, IdeaStatus
+from portal.ideas.models import Comment, Idea, IdeaEvent, IdeaStatus, Impact
 from portal.ideas.queries.viewer import viewer_wrote
 from portal.recognition.models import (
     ApprovalStep,
@@ -41,6 +41,7 @@ class MyIdea:
     updated: datetime
     answer: str  # the official response, else the latest status note; "" when none yet
     official: bool
+    impact: str = ""  # what an implemented idea measurably changed
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,12 @@ def _total(rows: Sequence[Any]) -> int:
     return int(rows[0].total) if rows else 0
 
 
+def _impact(row: Any) -> str:
+    if row.measure is None:
+        return ""
+    return f"{row.measure}: {row.before.normalize():f} → {row.after.normalize():f} {row.unit}"
+
+
 def list_my_ideas(session: Session, user_id: int) -> Listing[MyIdea]:
     """The person's latest ideas (drafts too), each with its latest answer: one statement."""
     note = (
@@ -146,6 +153,10 @@ def list_my_ideas(session: Session, user_id: int) -> Listing[MyIdea]:
         .scalar_subquery()
     )
     total = select(func.count()).where(Idea.author_id == user_id).scalar_subquery()
+    measured = aliased(Impact)
+    latest_impact = (
+        select(func.max(measured.id)).where(measured.idea_id == Idea.id).scalar_subquery()
+    )
     rows = session.execute(
         select(
             Idea.id,
@@ -155,7 +166,12 @@ def list_my_ideas(session: Session, user_id: int) -> Listing[MyIdea]:
             note.label("note"),
             official.label("official"),
             total.label("total"),
+            Impact.measure,
+            Impact.unit,
+            Impact.before,
+            Impact.after,
         )
+        .outerjoin(Impact, Impact.id == latest_impact)
         .where(Idea.author_id == user_id)
         .order_by(Idea.last_activity_at.desc(), Idea.id.desc())
         .limit(HOME_LIMIT)
@@ -168,6 +184,7 @@ def list_my_ideas(session: Session, user_id: int) -> Listing[MyIdea]:
             row.last_activity_at,
             row.official or row.note or "",
             bool(row.official),
+            _impact(row),
         )
         for row in rows
     ]
