@@ -13,7 +13,6 @@ from portal.demo.ideas import load_demo_ideas
 from portal.demo.nominations import load_demo_nominations
 from portal.demo.organisation import load_demo_people
 from portal.demo.recognition import DemoCycles, load_recognition_demo
-from portal.recognition.cycles import OpenCycle
 from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.services import close_cycle
 
@@ -44,11 +43,7 @@ def load_demo_data(session: Session) -> int:
     people = load_demo_people(session)
     cycles = load_recognition_demo(session)
     load_demo_ideas(session)
-    load_demo_nominations(
-        session,
-        current=OpenCycle(cycles.current.id, cycles.current.name),
-        earlier=OpenCycle(cycles.earlier.id, cycles.earlier.name),
-    )
+    load_demo_nominations(session, current=cycles.current, earlier=cycles.earlier)
     # Celebrations of the approved awards on the wall go here, once the awards exist:
     # add_celebrations(session, seed=2026)
     _close_earlier_cycle(session, cycles)

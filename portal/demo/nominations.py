@@ -24,6 +24,7 @@ from portal.recognition.models import (
 from portal.recognition.services.deciding import Decision, decide_nomination
 from portal.recognition.services.nominating import NominationRequest, nominate
 from portal.recognition.services.state import approvers_at
+from portal.reviews.models import ReviewCycle
 
 DEMO_BASE_URL = "http://127.0.0.1:5000"
 ALL = 99  # approve every step
@@ -274,7 +275,15 @@ def _date(session: Session, nomination: Nomination, days_ago: int) -> None:
     )
 
 
-def load_demo_nominations(session: Session, current: OpenCycle, earlier: OpenCycle) -> int:
+def _days_ago(plan: DemoNomination, cycle: ReviewCycle) -> int:
+    """The plan's age, moved inside its cycle's days whatever the date the demo is loaded."""
+    today = utcnow().date()
+    oldest = (today - cycle.starts_on).days
+    youngest = max((today - cycle.ends_on).days, 0)
+    return max(min(plan.days_ago, oldest), youngest)
+
+
+def load_demo_nominations(session: Session, current: ReviewCycle, earlier: ReviewCycle) -> int:
     """Make the demo nominations, oldest first; returns how many."""
     people = {user.email: user for user in session.scalars(select(User))}
     awards = {award.name: award.id for award in session.scalars(select(Award))}
@@ -292,10 +301,10 @@ def load_demo_nominations(session: Session, current: OpenCycle, earlier: OpenCyc
             session,
             people[plan.nominator],
             request,
-            cycle,
+            OpenCycle(cycle.id, cycle.name),
             monthly_limit=len(NOMINATIONS),
             base_url=DEMO_BASE_URL,
         )
         _approve_steps(session, nomination, plan.approved_steps)
-        _date(session, nomination, plan.days_ago)
+        _date(session, nomination, _days_ago(plan, cycle))
     return len(plans)
