@@ -1,5 +1,6 @@
 """Home: the two main actions, a person's own ideas, nominations and awards, what waits for
-reviewers and approvers, the programme for admins, and a fixed number of statements."""
+reviewers and approvers, the programme for admins, and a fixed number of statements (the
+admin overview's too)."""
 
 from __future__ import annotations
 
@@ -127,9 +128,9 @@ def fill(db: Session, people: dict[str, User], count: int) -> None:
     add_nominations(db, employee, admin, manager, count, "approved")
 
 
-def statements(client, count_statements) -> int:
+def statements(client, count_statements, url: str = "/") -> int:
     with count_statements() as counter:
-        response = client.get("/")
+        response = client.get(url)
     assert response.status_code == 200
     return counter.count
 
@@ -152,9 +153,12 @@ def test_home_costs_the_same_with_5_or_500_rows(db, app, make_user, count_statem
         assert login(client, people[role].email).status_code == 303
     fill(db, people, FEW)
     few = {role: statements(client, count_statements) for role, client in clients.items()}
+    few_overview = statements(clients["admin"], count_statements, "/admin")
     fill(db, people, MANY - FEW)
     many = {role: statements(client, count_statements) for role, client in clients.items()}
     assert few == many
+    # The admin overview: the person and the programme summary.
+    assert few_overview == statements(clients["admin"], count_statements, "/admin") == 2
     # The person with the layout's facts and counts; their place; their ideas; nominations;
     # awards; then overdue ideas for reviewers and the programme summary for admins.
     assert many == {"employee": 5, "manager": 6, "admin": 7}
