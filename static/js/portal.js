@@ -49,9 +49,24 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpMenu);
-  } else {
+  // On a phone a section navigation is one scrolling line: show its current page.
+  function showCurrentSections() {
+    document.querySelectorAll(".sub-nav ul").forEach(function (list) {
+      var current = list.querySelector('[aria-current="page"]');
+      if (current && list.scrollWidth > list.clientWidth) {
+        list.scrollLeft = current.offsetLeft - list.offsetLeft - 16;
+      }
+    });
+  }
+
+  function setUp() {
     setUpMenu();
+    showCurrentSections();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
   }
 })();
