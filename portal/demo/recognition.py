@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,7 +76,14 @@ def half_years(first_day: date, last_day: date) -> list[tuple[str, date, date]]:
     return cycles
 
 
-def load_recognition_demo(session: Session) -> None:
+@dataclass(frozen=True)
+class DemoCycles:
+    earlier: ReviewCycle  # last half-year's, which the demo closes
+    current: ReviewCycle
+
+
+def load_recognition_demo(session: Session) -> DemoCycles:
+    """The award catalogue, last half-year's review cycle and the current one."""
     committee = list(session.scalars(select(User).where(User.email.in_(COMMITTEE_EMAILS))))
     for demo in CATALOGUE:
         award = Award(
@@ -91,5 +98,10 @@ def load_recognition_demo(session: Session) -> None:
         session.add(award)
     today = utcnow().date()
     [(name, starts_on, ends_on)] = half_years(today, today)
-    session.add(ReviewCycle(name=name, starts_on=starts_on, ends_on=ends_on))
+    current = ReviewCycle(name=name, starts_on=starts_on, ends_on=ends_on)
+    before = starts_on - timedelta(days=1)
+    [(name, starts_on, ends_on)] = half_years(before, before)
+    earlier = ReviewCycle(name=name, starts_on=starts_on, ends_on=ends_on)
+    session.add_all([earlier, current])
     session.flush()
+    return DemoCycles(earlier, current)

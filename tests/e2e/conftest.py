@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 from portal.core.db import get_database
@@ -106,12 +113,51 @@ def page(browser: Browser, base_url: str, viewport: dict[str, int]) -> Iterator[
     assert problems == []
 
 
+PageMaker = Callable[..., Page]
+HTTP_ERROR = "Failed to load resource: the server responded with a status of"
+
+
+@pytest.fixture
+def new_page(browser: Browser, base_url: str) -> Iterator[PageMaker]:
+    """Pages in browser contexts of one's choosing (color_scheme="dark",
+    java_script_enabled=False, a viewport...), with the same watch for script errors."""
+    contexts: list[BrowserContext] = []
+    problems: list[str] = []
+
+    def make(*, http_errors_expected: bool = False, **options: object) -> Page:
+        context = browser.new_context(base_url=base_url, **options)  # type: ignore[arg-type]
+        contexts.append(context)
+        page = context.new_page()
+
+        def watch_console(message: ConsoleMessage) -> None:
+            expected = http_errors_expected and message.text.startswith(HTTP_ERROR)
+            if message.type == "error" and not expected:
+                problems.append(message.text)
+
+        page.on("console", watch_console)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert problems == []
+
+
 def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def follow_main_link(page: Page, name: str) -> None:
+    """Click a link of the main navigation, opening the phone's menu first when it is folded."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
 
 
 def serious_accessibility_violations(page: Page) -> list[str]:

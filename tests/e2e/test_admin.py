@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import AccessibilityCheck, sign_in
+from tests.e2e.conftest import AccessibilityCheck, follow_main_link, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]
 
@@ -12,7 +12,7 @@ def test_the_admin_link_leads_to_the_overview_and_each_page_marks_its_section(
     page: Page, assert_accessible: AccessibilityCheck
 ) -> None:
     sign_in(page, "admin@example.com")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
+    follow_main_link(page, "Admin")
     expect(page).to_have_url(re.compile(r"/admin$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Admin")
     assert_accessible(page)
