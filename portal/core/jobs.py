@@ -349,18 +349,17 @@ def _record_failure(
         job.lease_owner, job.lease_until = None, None
 
 
-def resume_unfinished_jobs(database: Database) -> int:
-    """Send every unfinished job nobody holds back to the queue (a lost message, a dead worker)."""
+def resume_unfinished_jobs(database: Database, *, held_too: bool = False) -> int:
+    """Send unfinished jobs back to the queue (a message lost with a killed worker).
+
+    The minute's sweep sends those nobody holds; a starting worker sends every unfinished one,
+    since a lease of the worker it replaces may not have run out yet: such a run waits for it.
+    """
+    query = select(Job.id).where(Job.kind.in_(list(_STEPS)), Job.state.in_(UNFINISHED))
+    if not held_too:
+        query = query.where(or_(Job.lease_until.is_(None), Job.lease_until < utcnow()))
     with database.read_sessions() as session:
-        job_ids = list(
-            session.scalars(
-                select(Job.id).where(
-                    Job.kind.in_(list(_STEPS)),
-                    Job.state.in_(UNFINISHED),
-                    or_(Job.lease_until.is_(None), Job.lease_until < utcnow()),
-                )
-            )
-        )
+        job_ids = list(session.scalars(query))
     for job_id in job_ids:
         run_job_task(job_id)
     return len(job_ids)

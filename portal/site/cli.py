@@ -201,8 +201,8 @@ def cycles_close(cycle_id: int) -> None:
     try:
         with database.session_scope() as session:
             job = find_job(session, CLOSE_CYCLE, cycle_id)
-            if job is None or job.state == JobState.FAILED:
-                job = start_closing(session, None, cycle_id)
+            if job is None or job.state in (JobState.FAILED, JobState.DONE):
+                job = start_closing(session, None, cycle_id)  # refuses a closed cycle
             job_id, total = job.id, job.total
     except DomainError as error:
         raise click.ClickException(error.message) from None
@@ -241,7 +241,7 @@ def jobs_worker(workers: int | None) -> None:
     if config["QUEUE_URL"] == IMMEDIATE:
         raise click.ClickException("PORTAL_QUEUE_URL=immediate runs jobs inline; no worker.")
     bind_worker_app(current_app._get_current_object())  # type: ignore[attr-defined]
-    resumed = resume_unfinished_jobs(get_database())
+    resumed = resume_unfinished_jobs(get_database(), held_too=True)
     click.echo(f"Worker on {config['QUEUE_URL'].split('@')[-1]}; {resumed} job(s) resumed.")
     consumer = queue.create_consumer(
         workers=workers or config["QUEUE_WORKERS"], worker_type="thread", periodic=True
