@@ -25,7 +25,16 @@ from flask import Flask, current_app, has_app_context
 from huey import Huey, crontab
 from huey.exceptions import RetryTask
 from huey.storage import RedisStorage, SqliteStorage
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, or_, select, update
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    event,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.core.db import (
@@ -37,7 +46,6 @@ from portal.core.db import (
     rows_changed,
     utcnow,
 )
-from portal.core.errors import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +93,11 @@ class Job(Base):
 # job.done, and says whether the job is finished. The runner commits each batch.
 Step = Callable[[Session, Job, int], bool]
 _STEPS: dict[str, Step] = {}
+
+
+def job_kinds() -> list[str]:
+    """The kinds of work jobs do (periodic tasks' locks are rows too, but no such kind)."""
+    return list(_STEPS)
 
 
 def job_step(kind: str) -> Callable[[Step], Step]:
@@ -189,23 +202,18 @@ def run_after_commit(session: Session, job_id: int) -> None:
     session.info.setdefault("portal_jobs", []).append(job_id)
 
 
+@event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
     for job_id in session.info.pop("portal_jobs", []):
-        run_job_task(job_id)
+        try:
+            run_job_task(job_id)
+        except Exception:  # the queue is down: the work is committed, and the sweep sends it
+            log.exception("job %s could not be queued; the next sweep will send it", job_id)
 
 
+@event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop("portal_jobs", None)
-
-
-def listen_to_sessions() -> None:
-    from sqlalchemy import event
-
-    event.listen(Session, "after_commit", _enqueue_after_commit)
-    event.listen(Session, "after_rollback", _forget_after_rollback)
-
-
-listen_to_sessions()
 
 
 @dataclass(frozen=True)
@@ -355,7 +363,7 @@ def resume_unfinished_jobs(database: Database, *, held_too: bool = False) -> int
     The minute's sweep sends those nobody holds; a starting worker sends every unfinished one,
     since a lease of the worker it replaces may not have run out yet: such a run waits for it.
     """
-    query = select(Job.id).where(Job.kind.in_(list(_STEPS)), Job.state.in_(UNFINISHED))
+    query = select(Job.id).where(Job.kind.in_(job_kinds()), Job.state.in_(UNFINISHED))
     if not held_too:
         query = query.where(or_(Job.lease_until.is_(None), Job.lease_until < utcnow()))
     with database.read_sessions() as session:
@@ -401,51 +409,3 @@ def exclusive(database: Database, kind: str, lease_seconds: int = 600) -> Iterat
                 ),
                 execution_options={"synchronize_session": False},
             )
-
-
-# Reading progress ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class JobProgress:
-    id: int
-    kind: str
-    target_id: int
-    state: JobState
-    done: int
-    total: int
-    error: str
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (JobState.DONE, JobState.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.state == JobState.DONE:
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
-
-
-_PROGRESS_COLUMNS = (
-    Job.id,
-    Job.kind,
-    Job.target_id,
-    Job.state,
-    Job.done,
-    Job.total,
-    Job.error,
-)
-
-
-def get_job_progress(session: Session, job_id: int) -> JobProgress:
-    row = session.execute(select(*_PROGRESS_COLUMNS).where(Job.id == job_id)).first()
-    if row is None or row.kind not in _STEPS:
-        raise NotFound("That background job does not exist.")
-    return JobProgress(**row._mapping)
-
-
-def list_job_progress(session: Session, kind: str) -> dict[int, JobProgress]:
-    """Every job of one kind by its target: one statement."""
-    rows = session.execute(select(*_PROGRESS_COLUMNS).where(Job.kind == kind))
-    return {row.target_id: JobProgress(**row._mapping) for row in rows}

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from portal.core.db import get_database
 from portal.core.errors import DomainError
+from portal.core.job_progress import get_job_progress
 from portal.core.jobs import (
     IMMEDIATE,
     JobBusy,
@@ -19,7 +20,6 @@ from portal.core.jobs import (
     JobState,
     bind_worker_app,
     find_job,
-    get_job_progress,
     queue,
     resume_unfinished_jobs,
     run_job,

@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal.accounts.access import admin_required
 from portal.core.db import db_session
 from portal.core.forms import ButtonForm, run_form
-from portal.core.jobs import get_job_progress, list_job_progress
+from portal.core.job_progress import get_job_progress, list_job_progress
 from portal.core.web import redirect_to, render
 from portal.reviews import services
 from portal.reviews.forms import CycleForm
