@@ -21,6 +21,7 @@ from portal.core.jobs import (
     exclusive,
     job_step,
     new_job,
+    queue,
     resume_unfinished_jobs,
     run_job,
     storage_for,
@@ -203,3 +204,23 @@ def test_the_queue_is_embedded_by_default_and_redis_when_named(tmp_path) -> None
     assert isinstance(storage_for("t", "redis://127.0.0.1:6379/0"), RedisStorage)
     with pytest.raises(ValueError, match="PORTAL_QUEUE_URL"):
         storage_for("t", "amqp://elsewhere")
+
+
+def test_a_queue_that_is_down_fails_no_request_and_the_sweep_sends_the_job(
+    db, database, app
+) -> None:
+    queue.configure("redis://127.0.0.1:1/0")  # nothing listens there
+    try:
+        job = new_job(db, "test_count", 1, total=5, actor_id=None, refusal=ValueError())
+        db.commit()
+    finally:
+        queue.configure(app.config["QUEUE_URL"])
+    assert state_of(database, job.id).state == JobState.QUEUED
+    with app.app_context():
+        resume_unfinished_jobs(database)
+    assert state_of(database, job.id).state == JobState.DONE
+
+
+def test_the_worker_needs_a_real_queue(app) -> None:
+    result = app.test_cli_runner().invoke(args=["jobs", "worker"])
+    assert result.exit_code == 1 and "immediate" in result.output
