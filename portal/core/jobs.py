@@ -317,8 +317,9 @@ def run_job(
         if job is None or job.state not in UNFINISHED:
             return job.state if job else None
         if not _take_lease(session, job_id, owner, settings.lease_seconds, UNFINISHED):
-            assert job.lease_until is not None
-            raise JobBusy((job.lease_until - utcnow()).total_seconds() + 1)
+            # Read before another worker took it at this very moment: try again shortly.
+            until = job.lease_until or utcnow()
+            raise JobBusy((until - utcnow()).total_seconds() + 1)
     try:
         while True:
             with database.write_sessions.begin() as session:

@@ -3,6 +3,7 @@ from the admin page. Jobs run in immediate mode here (after the request's commit
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -189,3 +190,34 @@ def test_the_command_line_closes_with_a_progress_bar(db, org: Org, cycle, app) -
     assert again.exit_code == 1 and "already closed" in again.output
     missing = app.test_cli_runner().invoke(args=["cycles", "close", "99999"])
     assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_two_admins_closing_at_once_start_one_job(
+    db, database, org: Org, cycle, admin, app
+) -> None:
+    db.commit()
+    start = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def close() -> None:
+        with app.app_context(), database.write_sessions() as session:
+            start.wait()
+            try:
+                start_closing(session, admin, cycle.id)
+                session.commit()  # the job runs here, in immediate mode
+                outcomes.append("started")
+            except Conflict as error:
+                session.rollback()
+                outcomes.append("refused" if "already" in error.message else error.message)
+            except BaseException as error:  # any other failure must fail the test
+                outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=close) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "refused", "started"]
+    assert db.scalar(select(func.count()).select_from(Job)) == 1
+    db.commit()
+    assert len(packets_of(db, cycle.id)) == people_count(db)
