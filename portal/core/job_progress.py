@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 from portal.core.errors import NotFound
 from portal.core.jobs import Job, JobState, job_kinds
 
-# Reading progress ------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class JobProgress:
@@ -56,3 +54,14 @@ def list_job_progress(session: Session, kind: str) -> dict[int, JobProgress]:
     """Every job of one kind by its target: one statement."""
     rows = session.execute(select(*_PROGRESS_COLUMNS).where(Job.kind == kind))
     return {row.target_id: JobProgress(**row._mapping) for row in rows}
+
+
+def list_recent_jobs(session: Session, limit: int = 20) -> list[JobProgress]:
+    """The newest jobs of every kind, for the worker's status command."""
+    rows = session.execute(
+        select(*_PROGRESS_COLUMNS)
+        .where(Job.kind.in_(job_kinds()))
+        .order_by(Job.id.desc())
+        .limit(limit)
+    )
+    return [JobProgress(**row._mapping) for row in rows]

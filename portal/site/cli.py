@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from portal.core.db import get_database
 from portal.core.errors import DomainError
-from portal.core.job_progress import get_job_progress
+from portal.core.job_progress import get_job_progress, list_recent_jobs
 from portal.core.jobs import (
     IMMEDIATE,
     JobBusy,
@@ -231,6 +231,18 @@ def _run_or_follow(job_id: int, progress: Callable[[int, int], None]) -> None:
         if state == JobState.DONE or current.state == JobState.DONE:
             return
         time.sleep(1)
+
+
+@jobs_cli.command("status")
+def jobs_status() -> None:
+    """The newest background jobs: kind, target, state and progress."""
+    with get_database().read_sessions() as session:
+        jobs = list_recent_jobs(session)
+    if not jobs:
+        click.echo("No background jobs yet.")
+    for job in jobs:
+        line = f"{job.id:>6} {job.kind} {job.target_id}: {job.state.value}, {job.done}/{job.total}"
+        click.echo(f"{line} {job.error}".rstrip())
 
 
 @jobs_cli.command("worker")

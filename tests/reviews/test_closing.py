@@ -221,3 +221,11 @@ def test_two_admins_closing_at_once_start_one_job(
     assert db.scalar(select(func.count()).select_from(Job)) == 1
     db.commit()
     assert len(packets_of(db, cycle.id)) == people_count(db)
+
+
+def test_the_status_command_lists_jobs(db, org: Org, cycle, app) -> None:
+    runner = app.test_cli_runner()
+    assert "No background jobs yet." in runner.invoke(args=["jobs", "status"]).output
+    closing_job(db, cycle.id, done=3, total=10)
+    listed = runner.invoke(args=["jobs", "status"]).output
+    assert f"close_cycle {cycle.id}: running, 3/10" in listed
