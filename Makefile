@@ -1,4 +1,5 @@
 # make run   - the portal with demo data on http://127.0.0.1:$(PORT) (SQLite in instance/ by default)
+#              and the background job worker beside it
 # make test  - lint, tests on SQLite, on PostgreSQL when TEST_DATABASE_URL is set, browser tests
 # make serve - the same app under gunicorn with $(WEB_CONCURRENCY) workers
 # make fmt   - format and fix lint
@@ -28,8 +29,9 @@ prepare: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 
+# The job worker runs beside the server and stops with it.
 run: prepare
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 serve: prepare
 	$(BIN)/gunicorn --workers $(WEB_CONCURRENCY) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app

@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.accounts.sso import oidc
-from portal.core import db
+from portal.core import db, jobs
 from portal.core.config import config_from_environment
 from portal.core.errors import register_error_handlers
 from portal.core.extensions import csrf, htmx, login_manager
@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
 
     db.init_app(app)
+    jobs.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     init_rate_limits(app)

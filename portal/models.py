@@ -3,6 +3,7 @@
 from portal.accounts.models import Department, InvitationToken, User
 from portal.accounts.sso.models import OidcIdentity
 from portal.core.audit import AuditEntry
+from portal.core.jobs import Job
 from portal.core.mail import OutboxMessage
 from portal.ideas.models import (
     Campaign,
@@ -44,6 +45,7 @@ __all__ = [
     "Impact",
     "IntegrityFlag",
     "InvitationToken",
+    "Job",
     "Nomination",
     "NominationEvent",
     "NominationTrait",

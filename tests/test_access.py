@@ -108,6 +108,7 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "reviews.export_json": ("admin", {"cycle_id": 1}),
     "admin.cycles": ("admin", {}),
     "admin.close_cycle": ("admin", {"cycle_id": 1}),
+    "admin.job_progress": ("admin", {"job_id": 1}),
     "admin.leaderboards": ("admin", {}),
     "admin.leaderboards_csv": ("admin", {}),
     "admin.equity": ("admin", {}),

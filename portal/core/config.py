@@ -27,6 +27,15 @@ def default_sqlite_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
 
 
+def default_queue_url(database_url: str) -> str:
+    """The embedded queue: a SQLite file beside the SQLite database, or in instance/."""
+    prefix = "sqlite:///"
+    if database_url.startswith(prefix) and ":memory:" not in database_url:
+        database = Path(database_url.removeprefix(prefix))
+        return f"{prefix}{database.with_name(database.stem + '.queue.sqlite3')}"
+    return f"{prefix}{INSTANCE_DIR / 'queue.sqlite3'}"
+
+
 def development_secret_key() -> str:
     """Generate a key on first use and keep it in instance/ so sessions survive restarts."""
     INSTANCE_DIR.mkdir(exist_ok=True)
@@ -90,6 +99,13 @@ class BaseConfig:
         self.OIDC_CREATE_USERS = _env_bool("PORTAL_OIDC_CREATE_USERS", False)
         self.SCIM_ADMIN_GROUP = env("PORTAL_SCIM_ADMIN_GROUP", "")
         self.SCIM_MANAGER_GROUP = env("PORTAL_SCIM_MANAGER_GROUP", "")
+        self.QUEUE_URL = env("PORTAL_QUEUE_URL") or default_queue_url(self.DATABASE_URL)
+        self.QUEUE_WORKERS = _env_int("PORTAL_QUEUE_WORKERS", 2)
+        self.JOB_BATCH_SIZE = max(1, _env_int("PORTAL_JOB_BATCH_SIZE", 500))
+        self.JOB_BATCH_PAUSE = float(os.environ.get("PORTAL_JOB_BATCH_PAUSE", "0.05"))
+        self.JOB_LEASE_SECONDS = max(1, _env_int("PORTAL_JOB_LEASE_SECONDS", 60))
+        self.JOB_MAX_ATTEMPTS = max(1, _env_int("PORTAL_JOB_MAX_ATTEMPTS", 5))
+        self.DIGEST_HOUR = _env_int("PORTAL_DIGEST_HOUR", 7) % 24
 
 
 class DevelopmentConfig(BaseConfig):
@@ -111,6 +127,9 @@ class TestingConfig(BaseConfig):
         super().__init__()
         self.MAIL_BACKEND = "memory"
         self.RATELIMIT_STORAGE_URI = "memory://"
+        # Jobs run inline where they are queued, unless a test names a real queue.
+        self.QUEUE_URL = os.environ.get("PORTAL_QUEUE_URL") or "immediate"
+        self.JOB_BATCH_PAUSE = float(os.environ.get("PORTAL_JOB_BATCH_PAUSE", "0"))
         # Tests that check throttling lower these for themselves.
         self.LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
         self.LOGIN_LIMIT_PER_ADDRESS = "1000 per minute"

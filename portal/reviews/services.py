@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import exists, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -13,6 +16,7 @@ from portal.core.audit import record_audit
 from portal.core.db import insert_or_refuse, rows_changed, utcnow
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.core.inputs import check_date
+from portal.core.jobs import Job, JobState, find_job, finish_job, job_step, new_job, requeue_job
 from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.packets import build_packets
 
@@ -64,26 +68,110 @@ def create_cycle(
     return cycle
 
 
-def close_cycle(session: Session, admin: User, cycle_id: int) -> ReviewCycle:
-    """Close the cycle once and freeze everyone's packet as it stands now."""
+CLOSE_CYCLE = "close_cycle"
+
+
+def _open_cycle(session: Session, cycle_id: int) -> ReviewCycle:
     cycle = session.get(ReviewCycle, cycle_id)
     if cycle is None:
         raise NotFound("That review cycle does not exist.")
+    if cycle.closed_at is not None:
+        raise Conflict("This review cycle is already closed.")
+    return cycle
+
+
+def start_closing(session: Session, admin: User | None, cycle_id: int) -> Job:
+    """Queue the job that freezes every packet of the cycle, then closes it.
+
+    A cycle has one closing job: asking again while it runs is refused, and asking again after
+    it failed gives it a fresh set of attempts.
+    """
+    cycle = _open_cycle(session, cycle_id)
+    actor_id = admin.id if admin else None
+    job = find_job(session, CLOSE_CYCLE, cycle.id)
+    if job is not None and job.state != JobState.FAILED:
+        raise Conflict("This review cycle is already being closed.")
+    if job is not None:
+        requeue_job(session, job)
+    else:
+        job = new_job(
+            session,
+            CLOSE_CYCLE,
+            cycle.id,
+            total=session.scalar(select(func.count()).select_from(User)) or 0,
+            actor_id=actor_id,
+            refusal=Conflict("This review cycle is already being closed."),
+        )
+    record_audit(session, "review_cycle_closing", actor_id=actor_id, target=f"cycle {cycle.id}")
+    return job
+
+
+def close_cycle(session: Session, admin: User | None, cycle_id: int) -> ReviewCycle:
+    """Close the cycle and freeze every packet in this one transaction (scripts and tests;
+    the admin page and `flask cycles close` run the job in committed batches instead)."""
+    job = start_closing(session, admin, cycle_id)
+    while not freeze_next_batch(session, job, 1_000):
+        pass
+    finish_job(job)
+    session.flush()
+    return _closed_cycle(session, cycle_id)
+
+
+def _closed_cycle(session: Session, cycle_id: int) -> ReviewCycle:
+    cycle = session.get(ReviewCycle, cycle_id)
+    assert cycle is not None
+    return cycle
+
+
+def _unfrozen_people(session: Session, cycle_id: int, limit: int) -> list[int]:
+    frozen = exists().where(ReviewPacket.cycle_id == cycle_id, ReviewPacket.user_id == User.id)
+    return list(session.scalars(select(User.id).where(~frozen).order_by(User.id).limit(limit)))
+
+
+def _insert_ignoring_frozen(session: Session) -> Any:
+    """An INSERT that keeps a packet already frozen (a batch done again after a crash)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(ReviewPacket).on_conflict_do_nothing()
+    return sqlite_insert(ReviewPacket).on_conflict_do_nothing()
+
+
+def _mark_closed(session: Session, cycle: ReviewCycle, actor_id: int | None) -> None:
     now = utcnow()
     closed = rows_changed(
         session,
         update(ReviewCycle)
-        .where(ReviewCycle.id == cycle_id, ReviewCycle.closed_at.is_(None))
+        .where(ReviewCycle.id == cycle.id, ReviewCycle.closed_at.is_(None))
         .values(closed_at=now)
         .execution_options(synchronize_session=False),
     )
-    if closed != 1:
-        raise Conflict("This review cycle is already closed.")
-    set_committed_value(cycle, "closed_at", now)
-    session.add_all(
-        ReviewPacket(cycle_id=cycle.id, user_id=packet.user_id, content=packet.to_dict())
-        for packet in build_packets(session, cycle)
-    )
-    session.flush()
-    record_audit(session, "review_cycle_closed", actor_id=admin.id, target=f"cycle {cycle.id}")
-    return cycle
+    if closed == 1:
+        set_committed_value(cycle, "closed_at", now)
+        record_audit(session, "review_cycle_closed", actor_id=actor_id, target=f"cycle {cycle.id}")
+
+
+@job_step(CLOSE_CYCLE)
+def freeze_next_batch(session: Session, job: Job, batch_size: int) -> bool:
+    """Freeze the packets of the next people without one; close the cycle after the last.
+
+    The cycle closes only once every packet is frozen, so until then packets show live and
+    nothing reads a half-frozen cycle. Returns whether the cycle is closed.
+    """
+    cycle = session.get(ReviewCycle, job.target_id)
+    if cycle is None:
+        raise NotFound("That review cycle does not exist.")
+    if cycle.closed_at is not None:
+        return True
+    user_ids = _unfrozen_people(session, cycle.id, batch_size)
+    if user_ids:
+        session.execute(
+            _insert_ignoring_frozen(session),
+            [
+                {"cycle_id": cycle.id, "user_id": packet.user_id, "content": packet.to_dict()}
+                for packet in build_packets(session, cycle, user_ids)
+            ],
+        )
+        job.done += len(user_ids)
+    if len(user_ids) < batch_size:
+        _mark_closed(session, cycle, job.requested_by_id)
+        return True
+    return False

@@ -1,8 +1,9 @@
-"""Command-line tools: flask --app wsgi db|demo|users|outbox|notifications|scim ..."""
+"""Command-line tools: flask --app wsgi db|demo|users|outbox|notifications|cycles|jobs|scim ..."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -11,23 +12,37 @@ from flask.cli import AppGroup
 
 from portal.core.db import get_database
 from portal.core.errors import DomainError
-from portal.core.mail import send_due_messages, transport_for
+from portal.core.job_progress import get_job_progress, list_recent_jobs
+from portal.core.jobs import (
+    IMMEDIATE,
+    JobBusy,
+    JobSettings,
+    JobState,
+    bind_worker_app,
+    find_job,
+    queue,
+    resume_unfinished_jobs,
+    run_job,
+)
 from portal.core.migrate import new_revision, upgrade_database
 from portal.core.preflight import SetupProblem, ensure_database
 from portal.demo.generate.run import NotEmpty, Sizes, generate_demo_data
 from portal.demo.load import database_is_empty, load_demo_data
 from portal.demo.organisation import CONTRACT_PEOPLE, DEMO_PASSWORD
-from portal.notifications.services import send_daily_digests
+from portal.reviews.services import CLOSE_CYCLE, start_closing
 from portal.scim.cli import scim_cli
 from portal.site.admin.importing.apply import apply_import
 from portal.site.admin.importing.preview import preview_import
 from portal.site.admin.importing.upload import decode_upload
+from portal.site.tasks import queue_daily_digests, send_outbox
 
 db_cli = AppGroup("db", help="Database schema.")
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="People and the org chart.")
 outbox_cli = AppGroup("outbox", help="Outgoing email.")
 notifications_cli = AppGroup("notifications", help="Notifications.")
+cycles_cli = AppGroup("cycles", help="Review cycles.")
+jobs_cli = AppGroup("jobs", help="Background jobs.")
 
 
 def _ensure_database(url: str) -> None:
@@ -154,16 +169,12 @@ def users_import(csv_file: Path, dry_run: bool) -> None:
 @click.option("--loop", is_flag=True, help="Keep running, sending new mail as it arrives.")
 @click.option("--interval", default=10, show_default=True, help="Seconds between runs with --loop.")
 def outbox_send(loop: bool, interval: int) -> None:
-    """Send the email waiting in the outbox; failures are kept and retried later."""
-    config = current_app.config
-    transport = transport_for(current_app)
+    """Send the email waiting in the outbox; failures are kept and retried later.
+
+    The job worker (`flask jobs worker`) does this every minute; this is for cron users.
+    """
     while True:
-        sent, failed = send_due_messages(
-            get_database().write_sessions,
-            config["MAIL_FROM"],
-            transport,
-            config["MAIL_MAX_ATTEMPTS"],
-        )
+        sent, failed = send_outbox()
         if sent or failed or not loop:
             click.echo(f"{sent} sent, {failed} failed (will retry).")
         if not loop:
@@ -173,12 +184,92 @@ def outbox_send(loop: bool, interval: int) -> None:
 
 @notifications_cli.command("digest")
 def notifications_digest() -> None:
-    """Queue the daily digest email for everyone who chose it (run once a day from cron)."""
-    with get_database().session_scope() as session:
-        count = send_daily_digests(session, current_app.config["BASE_URL"])
-    click.echo(f"{count} digest(s) queued.")
+    """Queue the daily digest email for everyone who chose it (the job worker does this daily
+    at PORTAL_DIGEST_HOUR; run it from cron when no worker runs)."""
+    click.echo(f"{queue_daily_digests()} digest(s) queued.")
+
+
+@cycles_cli.command("close")
+@click.argument("cycle_id", type=click.IntRange(min=1, max=2**31 - 1))
+def cycles_close(cycle_id: int) -> None:
+    """Close review cycle CYCLE_ID, freezing every packet, with a progress bar.
+
+    Runs here in committed batches; if a worker is already closing it, follows its progress.
+    Run again after an interruption to resume where it stopped.
+    """
+    database = get_database()
+    try:
+        with database.session_scope() as session:
+            job = find_job(session, CLOSE_CYCLE, cycle_id)
+            if job is None or job.state in (JobState.FAILED, JobState.DONE):
+                job = start_closing(session, None, cycle_id)  # refuses a closed cycle
+            job_id, total = job.id, job.total
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    started = time.perf_counter()
+    with click.progressbar(length=total, label="Freezing packets") as bar:
+
+        def advance(done: int, _total: int) -> None:
+            bar.update(done - bar.pos)
+
+        _run_or_follow(job_id, advance)
+    click.echo(f"Cycle {cycle_id} is closed; done in {time.perf_counter() - started:.1f} s.")
+
+
+def _run_or_follow(job_id: int, progress: Callable[[int, int], None]) -> None:
+    database = get_database()
+    while True:
+        try:
+            state = run_job(database, job_id, JobSettings.of(current_app), progress)
+        except JobBusy:
+            state = None
+        with database.read_sessions() as session:
+            current = get_job_progress(session, job_id)
+        progress(current.done, current.total)
+        if current.state == JobState.FAILED:
+            raise click.ClickException(f"Closing failed: {current.error}")
+        if state == JobState.DONE or current.state == JobState.DONE:
+            return
+        time.sleep(1)
+
+
+@jobs_cli.command("status")
+def jobs_status() -> None:
+    """The newest background jobs: kind, target, state and progress."""
+    with get_database().read_sessions() as session:
+        jobs = list_recent_jobs(session)
+    if not jobs:
+        click.echo("No background jobs yet.")
+    for job in jobs:
+        line = f"{job.id:>6} {job.kind} {job.target_id}: {job.state.value}, {job.done}/{job.total}"
+        click.echo(f"{line} {job.error}".rstrip())
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", type=click.IntRange(1, 64), help="Threads (PORTAL_QUEUE_WORKERS).")
+def jobs_worker(workers: int | None) -> None:
+    """Run the background worker: queued jobs, the outbox every minute, the daily digests."""
+    config = current_app.config
+    if config["QUEUE_URL"] == IMMEDIATE:
+        raise click.ClickException("PORTAL_QUEUE_URL=immediate runs jobs inline; no worker.")
+    bind_worker_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    resumed = resume_unfinished_jobs(get_database(), held_too=True)
+    click.echo(f"Worker on {config['QUEUE_URL'].split('@')[-1]}; {resumed} job(s) resumed.")
+    consumer = queue.create_consumer(
+        workers=workers or config["QUEUE_WORKERS"], worker_type="thread", periodic=True
+    )
+    consumer.run()
 
 
 def register_commands(app: Flask) -> None:
-    for group in (db_cli, demo_cli, users_cli, outbox_cli, notifications_cli, scim_cli):
+    for group in (
+        db_cli,
+        demo_cli,
+        users_cli,
+        outbox_cli,
+        notifications_cli,
+        cycles_cli,
+        jobs_cli,
+        scim_cli,
+    ):
         app.cli.add_command(group)

@@ -59,7 +59,7 @@ SECTIONS = (
     Section(
         "Review cycles",
         "The periods review packets cover; close one when it ends.",
-        ("admin.cycles", "admin.close_cycle"),
+        ("admin.cycles", "admin.close_cycle", "admin.job_progress"),
     ),
     Section(
         "Leaderboards",

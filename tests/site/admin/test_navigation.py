@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from portal.accounts.models import User
+from portal.core.jobs import Job
 from portal.ideas.models import Campaign
 from portal.recognition.models import ApprovalPath, Award, AwardTier
 from portal.site.admin.navigation import SECTION_OF, SECTIONS
@@ -47,9 +48,10 @@ def examples(db: Session, admin: User) -> dict[str, int]:
         ends_on=date(2026, 12, 31),
         created_by_id=admin.id,
     )
-    db.add_all([award, campaign])
+    job = Job(kind="close_cycle", target_id=1, total=1)
+    db.add_all([award, campaign, job])
     db.commit()
-    return {"user_id": admin.id, "award_id": award.id, "campaign_id": campaign.id}
+    return {"user_id": admin.id, "award_id": award.id, "campaign_id": campaign.id, "job_id": job.id}
 
 
 def marked_sections(body: str) -> list[str] | None:
