@@ -102,3 +102,14 @@ def send_daily_digests(session: Session, base_url: str) -> int:
             item.emailed_at = now
     session.flush()
     return len(by_email)
+
+
+def clear_notifications(session: Session, link: str) -> None:
+    """Mark everyone's unread notifications that point at `link` as read: what they asked for
+    was answered (another approver decided the step)."""
+    session.execute(
+        update(Notification)
+        .where(Notification.link == link, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

@@ -130,7 +130,7 @@ def decide(nomination_id: int):
     ):
         raise DomainError("That decision could not be read. Reload the page and try again.")
     try:
-        decide_nomination(
+        decided = decide_nomination(
             db_session(),
             current_user,
             nomination_id,
@@ -147,16 +147,8 @@ def decide(nomination_id: int):
             raise
         return approvals_with_error(nomination_id, error)
     else:
-        flash(DECISION_MESSAGES[Decision(form.decision.data)], "success")
+        flash(decided.confirmation, "success")
     return redirect_to(url_for("recognition.approvals"))
-
-
-DECISION_MESSAGES = {
-    Decision.APPROVE: "Approved. Thank you for recognising good service.",
-    Decision.APPROVE_LOWER: "Approved at a lower tier.",
-    Decision.RETURN: "Returned to the nominator for more information.",
-    Decision.REJECT: "Rejected. The nominator will see your reason.",
-}
 
 
 def approvals_with_error(nomination_id: int, error: DomainError):

@@ -202,7 +202,7 @@ def _create_nomination(session: Session, shared: _Nominating, nominee: User) -> 
     )
     session.flush()
     if status is NominationStatus.PENDING:
-        ask_approvers(session, levels[0].approver_ids, shared.base_url)
+        ask_approvers(session, nomination, levels[0].approver_ids, 1, shared.base_url)
     return nomination
 
 
