@@ -54,12 +54,19 @@ def notify(
 
 
 def mark_read(session: Session, user: User, notification_id: int) -> Notification:
+    """Mark a notification read, with the earlier ones grouped with it (same link)."""
     notification = session.get(Notification, notification_id)
     if notification is None or notification.user_id != user.id:
         raise NotFound("That notification does not exist.")
-    if notification.read_at is None:
-        notification.read_at = utcnow()
-        session.flush()
+    same = Notification.id == notification.id
+    if notification.link:
+        same = same | (Notification.link == notification.link)
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), same)
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     return notification
 
 
