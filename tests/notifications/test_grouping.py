@@ -41,9 +41,7 @@ def test_notifications_without_a_link_stand_alone(db: Session, employee: User) -
     assert [entry.message for entry in page.items] == ["Two.", "One."]
 
 
-def test_groups_page_by_key_in_one_statement(
-    db: Session, employee: User, count_statements
-) -> None:
+def test_groups_page_by_key_in_one_statement(db: Session, employee: User, count_statements) -> None:
     for number in range(5):
         tell(db, employee, f"/ideas/{number}", "First.")
         tell(db, employee, f"/ideas/{number}", "Second.")
