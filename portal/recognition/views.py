@@ -8,9 +8,11 @@ from portal.accounts.access import employee_required
 from portal.core.db import db_session
 from portal.core.errors import DomainError
 from portal.core.forms import run_form
-from portal.core.web import redirect_to, render
+from portal.core.web import redirect_to, render, wants_fragment
 from portal.recognition.cycles import find_open_cycle
 from portal.recognition.forms import (
+    AwardCommentForm,
+    CelebrateForm,
     DecisionForm,
     NominationForm,
     PrivacyForm,
@@ -30,6 +32,7 @@ from portal.recognition.services.deciding import (
 )
 from portal.recognition.services.nominating import NominationRequest, nominate
 from portal.recognition.services.privacy import set_recognition_privacy
+from portal.recognition.services.social import celebrate, comment_on_award
 from portal.recognition.services.state import AlreadyDecided
 
 bp = Blueprint("recognition", __name__, url_prefix="/recognition")
@@ -52,7 +55,48 @@ def wall():
         cursor=request.args.get("after"),
         limit=current_app.config["PAGE_SIZE"],
     )
-    return render("recognition/wall.html", "recognition/_wall_items.html", page=page)
+    return render(
+        "recognition/wall.html",
+        "recognition/_wall_items.html",
+        page=page,
+        celebrate_form=CelebrateForm(),
+        comment_form=AwardCommentForm(),
+    )
+
+
+def on_the_wall(nomination_id: int) -> str:
+    return url_for("recognition.wall") + f"#nomination-{nomination_id}"
+
+
+@bp.post("/awards/<int:nomination_id>/celebrate")
+@employee_required
+def celebrate_award(nomination_id: int):
+    form = CelebrateForm()
+    if not form.validate_on_submit():
+        raise DomainError("That celebration could not be read. Reload the page and try again.")
+    state = celebrate(
+        db_session(), current_user, nomination_id, celebrating=form.celebrate.data == "1"
+    )
+    if wants_fragment():
+        return render("recognition/_celebrate.html", state=state, celebrate_form=form)
+    return redirect_to(on_the_wall(nomination_id))
+
+
+@bp.post("/awards/<int:nomination_id>/comments")
+@employee_required
+def comment_award(nomination_id: int):
+    form = AwardCommentForm()
+    if not form.validate_on_submit():
+        raise DomainError("That comment could not be read. Reload the page and try again.")
+    try:
+        comment_on_award(db_session(), current_user, nomination_id, form.comment.data or "")
+    except DomainError as error:
+        if error.field is None:
+            raise
+        flash(error.message, "error")
+    else:
+        flash("Your comment was posted.", "success")
+    return redirect_to(on_the_wall(nomination_id))
 
 
 def request_from(form: NominationForm) -> NominationRequest:
