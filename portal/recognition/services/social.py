@@ -66,9 +66,7 @@ def celebrate(
                 Celebration.nomination_id == nomination_id, Celebration.user_id == actor.id
             )
         )
-    count = session.scalar(
-        select(func.count()).where(Celebration.nomination_id == nomination_id)
-    )
+    count = session.scalar(select(func.count()).where(Celebration.nomination_id == nomination_id))
     return CelebrationState(nomination_id, count or 0, celebrating)
 
 
