@@ -38,7 +38,7 @@ class CheckboxesField(SelectMultipleField):
 class NominationForm(FlaskForm):
     colleague = StringField(
         "Colleague",
-        validators=[DataRequired("Enter your colleague's email."), Length(max=254)],
+        validators=[DataRequired("Enter your colleague's name or email."), Length(max=254)],
     )
     team = StringField("More colleagues for a team nomination", validators=[Length(max=2000)])
     award = SelectField(

@@ -21,7 +21,12 @@ from portal.recognition.forms import (
     split_emails,
 )
 from portal.recognition.queries.approvals import get_approvals_page
-from portal.recognition.queries.catalogue import list_awards, list_colleagues
+from portal.recognition.queries.catalogue import list_colleagues
+from portal.recognition.queries.nominating import (
+    NominationChoices,
+    clean_evidence,
+    get_nomination_choices,
+)
 from portal.recognition.queries.sent import get_sent_page
 from portal.recognition.queries.wall import list_wall
 from portal.recognition.services.deciding import (
@@ -38,12 +43,17 @@ from portal.recognition.services.state import AlreadyDecided
 bp = Blueprint("recognition", __name__, url_prefix="/recognition")
 
 
-def award_choices() -> list[SelectChoice]:
-    awards = list_awards(db_session(), active_only=True)
-    return [SelectChoice(0, "Choose an award")] + [
-        SelectChoice(award.id, f"{award.name} ({award.tier.value}, {award.points} points)")
-        for award in awards
-    ]
+def award_choices(choices: NominationChoices) -> list[SelectChoice]:
+    return [SelectChoice(award.id, award.name) for award in choices.awards]
+
+
+def prefill(form: NominationForm, choices: NominationChoices) -> None:
+    """Fill in what a Recognise link asked for: the colleagues it named that exist, and the
+    evidence (an implemented idea's impact, say)."""
+    if choices.prefilled:
+        form.colleague.data = choices.prefilled[0].email
+        form.team.data = ", ".join(person.email for person in choices.prefilled[1:])
+    form.citation.data = clean_evidence(request.args.get("evidence")) or None
 
 
 @bp.get("")
@@ -115,8 +125,12 @@ def request_from(form: NominationForm) -> NominationRequest:
 @bp.route("/nominate", methods=["GET", "POST"])
 @employee_required
 def nominate_colleague():
+    asked = request.args.getlist("colleague") if request.method == "GET" else []
+    choices = get_nomination_choices(db_session(), current_user, asked)
     form = NominationForm()
-    form.award.choices = award_choices()
+    form.award.choices = award_choices(choices)
+    if request.method == "GET":
+        prefill(form, choices)
 
     def send() -> Response:
         session = db_session()
@@ -135,7 +149,7 @@ def nominate_colleague():
         )
         return redirect_to(url_for("recognition.sent"))
 
-    return run_form(form, send) or render("recognition/nominate.html", form=form)
+    return run_form(form, send) or render("recognition/nominate.html", form=form, choices=choices)
 
 
 @bp.get("/colleagues")
