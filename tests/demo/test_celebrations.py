@@ -10,7 +10,7 @@ from tests.recognition.conftest import Org, cycle, org, spot  # noqa: F401 - fix
 from tests.recognition.test_social import approved as approve
 
 
-def test_the_demo_wall_gets_celebrations_and_comments(db, org: Org, spot, cycle, make_user):
+def test_the_demo_wall_gets_celebrations_and_comments(db, org: Org, spot, cycle, make_user):  # noqa: F811
     for number in range(6):
         approve(db, org, spot, nominee=make_user(f"n{number}@example.com", manager=org.manager))
     approve(db, org, spot)
