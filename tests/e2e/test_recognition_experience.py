@@ -83,6 +83,11 @@ def test_recognise_approve_in_two_steps_and_celebrate(
 
     director = as_person(browser, page, "director@example.com")
     approve_step(director, f"Approved: Casey Colleague receives {AWARD}.")
+    director.goto("/reviews")
+    director.get_by_role("link", name="Casey Colleague", exact=True).click()
+    expect(director.get_by_role("main")).to_contain_text(WORDS)
+    expect(director.get_by_role("button", name="Print")).to_be_visible()
+    shot(director, "packet")
     director.context.close()
 
     page.goto("/recognition")
