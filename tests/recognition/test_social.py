@@ -116,3 +116,34 @@ def test_commenting_posts_and_redirects_and_refusals_show_a_message(
     assert (
         client.post("/recognition/awards/999999/comments", data={"comment": "x"}).status_code == 404
     )
+
+
+def test_the_wall_and_my_nominations_run_a_fixed_number_of_statements(
+    login_as, db, org: Org, spot, cycle, count_statements, make_user
+):
+    client = login_as(org.employee)
+
+    def statements(url: str) -> int:
+        with count_statements() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    def add_awards(first: int, last: int) -> None:
+        for number in range(first, last):
+            nominee = make_user(f"busy{number}@example.com", manager=org.manager)
+            nomination = approved(db, org, spot, nominee=nominee)
+            celebrate(db, org.outsider, nomination.id, celebrating=True)
+            for _ in range(4):
+                comment_on_award(db, org.outsider, nomination.id, "Well done")
+            submit(
+                db,
+                org.employee,
+                make_user(f"waiting{number}@example.com", manager=org.manager),
+                spot,
+            )
+        db.commit()
+
+    add_awards(0, 1)
+    wall, mine = statements("/recognition"), statements("/recognition/mine")
+    add_awards(1, 8)
+    assert (statements("/recognition"), statements("/recognition/mine")) == (wall, mine)
