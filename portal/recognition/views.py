@@ -28,7 +28,7 @@ from portal.recognition.queries.nominating import (
     get_nomination_choices,
 )
 from portal.recognition.queries.sent import get_sent_page
-from portal.recognition.queries.wall import list_wall
+from portal.recognition.queries.wall import get_wall_award, list_wall
 from portal.recognition.services.deciding import (
     Decision,
     decide_nomination,
@@ -98,11 +98,22 @@ def comment_award(nomination_id: int):
     form = AwardCommentForm()
     if not form.validate_on_submit():
         raise DomainError("That comment could not be read. Reload the page and try again.")
+    error: DomainError | None = None
     try:
         comment_on_award(db_session(), current_user, nomination_id, form.comment.data or "")
-    except DomainError as error:
-        if error.field is None:
+    except DomainError as refused:
+        if refused.field is None:
             raise
+        error = refused
+    if wants_fragment():
+        # htmx swaps only a 2xx answer: the refusal travels inside the fragment.
+        return render(
+            "recognition/_award_comments.html",
+            item=get_wall_award(db_session(), current_user, nomination_id),
+            error=error,
+            typed=(form.comment.data or "")[:280] if error else "",
+        )
+    if error is not None:
         flash(error.message, "error")
     else:
         flash("Your comment was posted.", "success")

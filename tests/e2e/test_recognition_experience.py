@@ -102,6 +102,9 @@ def test_recognise_approve_in_two_steps_and_celebrate(
     expect(award.get_by_role("button", name=re.compile("^Celebrate"))).to_have_attribute(
         "aria-pressed", "true"
     )
+    award.get_by_role("textbox", name="Comment").fill("So proud of you, Casey!")
+    award.get_by_role("button", name=re.compile("^Post comment")).click()
+    expect(award.locator(".comment-list")).to_contain_text("So proud of you, Casey!")
     assert_accessible(page)
     shot(page, "wall")
 

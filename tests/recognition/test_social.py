@@ -147,3 +147,18 @@ def test_the_wall_and_my_nominations_run_a_fixed_number_of_statements(
     wall, mine = statements("/recognition"), statements("/recognition/mine")
     add_awards(1, 8)
     assert (statements("/recognition"), statements("/recognition/mine")) == (wall, mine)
+
+
+def test_commenting_with_htmx_swaps_the_comments_and_keeps_a_refusal_inside(
+    login_as, db, org: Org, spot, cycle
+):
+    nomination = approved(db, org, spot)
+    client = login_as(org.outsider)
+    url = f"/recognition/awards/{nomination.id}/comments"
+    htmx = {"HX-Request": "true"}
+    body = client.post(url, data={"comment": "Bravo"}, headers=htmx).get_data(as_text=True)
+    assert body.startswith("{#") is False and "<html" not in body
+    assert f'id="award-comments-{nomination.id}"' in body and "Bravo" in body
+    refused = client.post(url, data={"comment": " "}, headers=htmx)
+    assert refused.status_code == 200
+    assert 'role="alert">Write a few words of congratulation.' in refused.get_data(as_text=True)
