@@ -41,6 +41,8 @@ def as_person(browser: Browser, page: Page, email: str, *, javascript: bool = Tr
 def recognise_from_profile(page: Page) -> None:
     page.goto("/people")
     page.get_by_label("Search people").fill("Casey")
+    expect(page.get_by_role("link", name="Recognise Casey Colleague")).to_be_visible()
+    shot(page, "people")
     page.get_by_role("link", name="Casey Colleague", exact=True).click()
     shot(page, "profile")
     page.get_by_role("link", name="Recognise", exact=True).click()
