@@ -60,7 +60,7 @@ def recognise_from_profile(page: Page) -> None:
 def approve_step(approver: Page, expected: str) -> None:
     approver.goto("/recognition/approvals")
     card = approver.locator("li.card", has_text=CITATION)
-    expect(card).to_contain_text(re.compile(r"Step \d of 2"))
+    expect(card).to_contain_text(re.compile(r"step \d of 2"))
     card.get_by_role("button", name="Approve", exact=True).click()
     expect(approver.locator("#messages")).to_contain_text(expected)
 
@@ -75,7 +75,7 @@ def test_recognise_approve_in_two_steps_and_celebrate(
 
     manager = as_person(browser, page, "manager@example.com")
     manager.goto("/recognition/approvals")
-    expect(manager.locator("li.card", has_text=CITATION)).to_contain_text("Step 1 of 2")
+    expect(manager.locator("li.card", has_text=CITATION)).to_contain_text("step 1 of 2")
     assert_accessible(manager)
     shot(manager, "approvals")
     approve_step(manager, "Approved at your step; now with Dana Director.")

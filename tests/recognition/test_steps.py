@@ -43,7 +43,7 @@ def test_a_two_step_approval_names_the_next_step_everywhere(app, db, org: Org, q
     ]
     manager = as_(app, org.manager)
     card = manager.get("/recognition/approvals").get_data(as_text=True)
-    assert "Step 1 of 2" in card
+    assert "Approval step 1 of 2" in card
     # Service Star is the lowest tier on offer here: no empty lower-tier choice.
     assert "Lower-tier award" not in card and "Approve at a lower tier" not in card
 
@@ -59,7 +59,7 @@ def test_a_two_step_approval_names_the_next_step_everywhere(app, db, org: Org, q
     assert "Waiting for Dana Director" in mine
 
     director = as_(app, org.director)
-    assert "Step 2 of 2" in director.get("/recognition/approvals").get_data(as_text=True)
+    assert "Approval step 2 of 2" in director.get("/recognition/approvals").get_data(as_text=True)
     page = csrf_free_post(
         director, f"/recognition/approvals/{nomination.id}", version="2", decision="approve"
     ).get_data(as_text=True)
