@@ -96,6 +96,8 @@ ROUTES: dict[str, tuple[str, dict[str, object]]] = {
     "recognition.resubmit": ("employee", {"nomination_id": 1}),
     "recognition.withdraw": ("employee", {"nomination_id": 1}),
     "recognition.privacy": ("employee", {}),
+    "recognition.celebrate_award": ("employee", {"nomination_id": 1}),
+    "recognition.comment_award": ("employee", {"nomination_id": 1}),
     "admin.awards": ("admin", {}),
     "admin.new_award": ("admin", {}),
     "admin.edit_award": ("admin", {"award_id": 1}),

@@ -14,6 +14,8 @@ class Notification(Base):
         Index("ix_notifications_user_id_id", "user_id", "id"),
         Index("ix_notifications_unread", "user_id", "read_at"),
         Index("ix_notifications_digest", "emailed_at", "user_id"),
+        # The list groups a person's notifications by link.
+        Index("ix_notifications_user_id_link", "user_id", "link"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -54,12 +54,19 @@ def notify(
 
 
 def mark_read(session: Session, user: User, notification_id: int) -> Notification:
+    """Mark a notification read, with the earlier ones grouped with it (same link)."""
     notification = session.get(Notification, notification_id)
     if notification is None or notification.user_id != user.id:
         raise NotFound("That notification does not exist.")
-    if notification.read_at is None:
-        notification.read_at = utcnow()
-        session.flush()
+    same = Notification.id == notification.id
+    if notification.link:
+        same = same | (Notification.link == notification.link)
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), same)
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     return notification
 
 
@@ -102,3 +109,14 @@ def send_daily_digests(session: Session, base_url: str) -> int:
             item.emailed_at = now
     session.flush()
     return len(by_email)
+
+
+def clear_notifications(session: Session, link: str) -> None:
+    """Mark everyone's unread notifications that point at `link` as read: what they asked for
+    was answered (another approver decided the step)."""
+    session.execute(
+        update(Notification)
+        .where(Notification.link == link, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

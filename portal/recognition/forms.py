@@ -11,7 +11,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.core.inputs import WholeNumberField, choice_number
@@ -38,7 +38,7 @@ class CheckboxesField(SelectMultipleField):
 class NominationForm(FlaskForm):
     colleague = StringField(
         "Colleague",
-        validators=[DataRequired("Enter your colleague's email."), Length(max=254)],
+        validators=[DataRequired("Enter your colleague's name or email."), Length(max=254)],
     )
     team = StringField("More colleagues for a team nomination", validators=[Length(max=2000)])
     award = SelectField(
@@ -119,3 +119,14 @@ class PrivacyForm(FlaskForm):
 def split_emails(text: str | None) -> list[str]:
     """The addresses in a field that separates them with spaces, commas or semicolons."""
     return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+class CelebrateForm(FlaskForm):
+    """Says which way the button goes ("1" celebrate, "0" take it back), so a double click or
+    a second tab repeats the same choice instead of undoing it."""
+
+    celebrate = HiddenField(validators=[InputRequired(), AnyOf(["0", "1"])])
+
+
+class AwardCommentForm(FlaskForm):
+    comment = TextAreaField("Comment", validators=[Length(max=2000)])

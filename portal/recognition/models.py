@@ -259,3 +259,33 @@ class RecognitionPreference(Base):
     )
     hidden_from_colleagues: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Celebration(Base):
+    """One person celebrating one approved award: the primary key keeps it to one each."""
+
+    __tablename__ = "celebrations"
+
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AwardComment(Base):
+    """A short plain-text word of congratulation under an award on the wall."""
+
+    __tablename__ = "award_comments"
+    __table_args__ = (
+        Index("ix_award_comments_nomination_id_id", "nomination_id", "id"),
+        CheckConstraint("length(body) > 0", name="body_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

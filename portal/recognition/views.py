@@ -8,9 +8,11 @@ from portal.accounts.access import employee_required
 from portal.core.db import db_session
 from portal.core.errors import DomainError
 from portal.core.forms import run_form
-from portal.core.web import redirect_to, render
+from portal.core.web import redirect_to, render, wants_fragment
 from portal.recognition.cycles import find_open_cycle
 from portal.recognition.forms import (
+    AwardCommentForm,
+    CelebrateForm,
     DecisionForm,
     NominationForm,
     PrivacyForm,
@@ -19,9 +21,14 @@ from portal.recognition.forms import (
     split_emails,
 )
 from portal.recognition.queries.approvals import get_approvals_page
-from portal.recognition.queries.catalogue import list_awards, list_colleagues
+from portal.recognition.queries.catalogue import list_colleagues
+from portal.recognition.queries.nominating import (
+    NominationChoices,
+    clean_evidence,
+    get_nomination_choices,
+)
 from portal.recognition.queries.sent import get_sent_page
-from portal.recognition.queries.wall import list_wall
+from portal.recognition.queries.wall import get_wall_award, list_wall
 from portal.recognition.services.deciding import (
     Decision,
     decide_nomination,
@@ -30,17 +37,23 @@ from portal.recognition.services.deciding import (
 )
 from portal.recognition.services.nominating import NominationRequest, nominate
 from portal.recognition.services.privacy import set_recognition_privacy
+from portal.recognition.services.social import celebrate, comment_on_award
 from portal.recognition.services.state import AlreadyDecided
 
 bp = Blueprint("recognition", __name__, url_prefix="/recognition")
 
 
-def award_choices() -> list[SelectChoice]:
-    awards = list_awards(db_session(), active_only=True)
-    return [SelectChoice(0, "Choose an award")] + [
-        SelectChoice(award.id, f"{award.name} ({award.tier.value}, {award.points} points)")
-        for award in awards
-    ]
+def award_choices(choices: NominationChoices) -> list[SelectChoice]:
+    return [SelectChoice(award.id, award.name) for award in choices.awards]
+
+
+def prefill(form: NominationForm, choices: NominationChoices) -> None:
+    """Fill in what a Recognise link asked for: the colleagues it named that exist, and the
+    evidence (an implemented idea's impact, say)."""
+    if choices.prefilled:
+        form.colleague.data = choices.prefilled[0].email
+        form.team.data = ", ".join(person.email for person in choices.prefilled[1:])
+    form.citation.data = clean_evidence(request.args.get("evidence")) or None
 
 
 @bp.get("")
@@ -52,7 +65,59 @@ def wall():
         cursor=request.args.get("after"),
         limit=current_app.config["PAGE_SIZE"],
     )
-    return render("recognition/wall.html", "recognition/_wall_items.html", page=page)
+    return render(
+        "recognition/wall.html",
+        "recognition/_wall_items.html",
+        page=page,
+        celebrate_form=CelebrateForm(),
+        comment_form=AwardCommentForm(),
+    )
+
+
+def on_the_wall(nomination_id: int) -> str:
+    return url_for("recognition.wall") + f"#nomination-{nomination_id}"
+
+
+@bp.post("/awards/<int:nomination_id>/celebrate")
+@employee_required
+def celebrate_award(nomination_id: int):
+    form = CelebrateForm()
+    if not form.validate_on_submit():
+        raise DomainError("That celebration could not be read. Reload the page and try again.")
+    state = celebrate(
+        db_session(), current_user, nomination_id, celebrating=form.celebrate.data == "1"
+    )
+    if wants_fragment():
+        return render("recognition/_celebrate.html", state=state, celebrate_form=form)
+    return redirect_to(on_the_wall(nomination_id))
+
+
+@bp.post("/awards/<int:nomination_id>/comments")
+@employee_required
+def comment_award(nomination_id: int):
+    form = AwardCommentForm()
+    if not form.validate_on_submit():
+        raise DomainError("That comment could not be read. Reload the page and try again.")
+    error: DomainError | None = None
+    try:
+        comment_on_award(db_session(), current_user, nomination_id, form.comment.data or "")
+    except DomainError as refused:
+        if refused.field is None:
+            raise
+        error = refused
+    if wants_fragment():
+        # htmx swaps only a 2xx answer: the refusal travels inside the fragment.
+        return render(
+            "recognition/_award_comments.html",
+            item=get_wall_award(db_session(), current_user, nomination_id),
+            error=error,
+            typed=(form.comment.data or "")[:280] if error else "",
+        )
+    if error is not None:
+        flash(error.message, "error")
+    else:
+        flash("Your comment was posted.", "success")
+    return redirect_to(on_the_wall(nomination_id))
 
 
 def request_from(form: NominationForm) -> NominationRequest:
@@ -71,8 +136,12 @@ def request_from(form: NominationForm) -> NominationRequest:
 @bp.route("/nominate", methods=["GET", "POST"])
 @employee_required
 def nominate_colleague():
+    asked = request.args.getlist("colleague") if request.method == "GET" else []
+    choices = get_nomination_choices(db_session(), current_user, asked)
     form = NominationForm()
-    form.award.choices = award_choices()
+    form.award.choices = award_choices(choices)
+    if request.method == "GET":
+        prefill(form, choices)
 
     def send() -> Response:
         session = db_session()
@@ -91,7 +160,7 @@ def nominate_colleague():
         )
         return redirect_to(url_for("recognition.sent"))
 
-    return run_form(form, send) or render("recognition/nominate.html", form=form)
+    return run_form(form, send) or render("recognition/nominate.html", form=form, choices=choices)
 
 
 @bp.get("/colleagues")
@@ -130,7 +199,7 @@ def decide(nomination_id: int):
     ):
         raise DomainError("That decision could not be read. Reload the page and try again.")
     try:
-        decide_nomination(
+        decided = decide_nomination(
             db_session(),
             current_user,
             nomination_id,
@@ -147,16 +216,8 @@ def decide(nomination_id: int):
             raise
         return approvals_with_error(nomination_id, error)
     else:
-        flash(DECISION_MESSAGES[Decision(form.decision.data)], "success")
+        flash(decided.confirmation, "success")
     return redirect_to(url_for("recognition.approvals"))
-
-
-DECISION_MESSAGES = {
-    Decision.APPROVE: "Approved. Thank you for recognising good service.",
-    Decision.APPROVE_LOWER: "Approved at a lower tier.",
-    Decision.RETURN: "Returned to the nominator for more information.",
-    Decision.REJECT: "Rejected. The nominator will see your reason.",
-}
 
 
 def approvals_with_error(nomination_id: int, error: DomainError):

@@ -27,6 +27,8 @@ class PacketAward:
     traits: list[str]
     nominator: str
     approved_on: str
+    # What the customer said, when the nominator quoted them (older frozen packets lack it).
+    customer_words: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def _approved_awards(
             Award.tier,
             Award.points,
             Nomination.citation,
+            Nomination.customer_words,
             nominator.display_name.label("nominator"),
             Nomination.decided_at,
         )
@@ -163,6 +166,7 @@ def _approved_awards(
                 traits=traits[row.id],
                 nominator=row.nominator,
                 approved_on=row.decided_at.date().isoformat(),
+                customer_words=row.customer_words,
             )
         )
     return awards, givers

@@ -15,6 +15,7 @@ from portal.core.errors import Forbidden, NotFound
 from portal.core.pagination import Page, beyond, decode_cursor, page_from_rows
 from portal.core.spreadsheets import csv_text
 from portal.recognition.cycles import OpenCycle
+from portal.reviews.exports import cycle_file_name
 from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.packets import Packet, build_packets
 
@@ -129,15 +130,27 @@ def get_packet(session: Session, viewer: User, cycle_id: int, user_id: int) -> P
 
 def list_cycle_packets(session: Session, cycle_id: int) -> list[Packet]:
     """Every packet of a cycle for the HR export: frozen ones once it is closed."""
+    return get_cycle_export(session, cycle_id, "csv").packets
+
+
+@dataclass(frozen=True)
+class CycleExport:
+    file_name: str  # carries the cycle's name and dates
+    packets: list[Packet]
+
+
+def get_cycle_export(session: Session, cycle_id: int, extension: str) -> CycleExport:
+    """The packets of a cycle for the HR export, and the file name they download as."""
     cycle = get_cycle(session, cycle_id)
+    name = cycle_file_name(cycle.name, cycle.starts_on, cycle.ends_on, extension)
     if cycle.closed_at is None:
-        return build_packets(session, cycle)
+        return CycleExport(name, build_packets(session, cycle))
     contents = session.scalars(
         select(ReviewPacket.content)
         .where(ReviewPacket.cycle_id == cycle_id)
         .order_by(ReviewPacket.user_id)
     )
-    return [Packet.from_dict(content) for content in contents]
+    return CycleExport(name, [Packet.from_dict(content) for content in contents])
 
 
 CSV_COLUMNS = [

@@ -37,20 +37,20 @@ def packet(cycle_id: int, user_id: int):
 @bp.get("/reviews/<int:cycle_id>/export.csv")
 @admin_required
 def export_csv(cycle_id: int):
-    packets = queries.list_cycle_packets(db_session(), cycle_id)
+    export = queries.get_cycle_export(db_session(), cycle_id, "csv")
     return Response(
-        queries.packets_as_csv(packets),
+        queries.packets_as_csv(export.packets),
         mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=review-cycle-{cycle_id}.csv"},
+        headers={"Content-Disposition": f"attachment; filename={export.file_name}"},
     )
 
 
 @bp.get("/reviews/<int:cycle_id>/export.json")
 @admin_required
 def export_json(cycle_id: int):
-    packets = queries.list_cycle_packets(db_session(), cycle_id)
+    export = queries.get_cycle_export(db_session(), cycle_id, "json")
     return Response(
-        json.dumps([packet.to_dict() for packet in packets], indent=2),
+        json.dumps([packet.to_dict() for packet in export.packets], indent=2),
         mimetype="application/json",
-        headers={"Content-Disposition": f"attachment; filename=review-cycle-{cycle_id}.json"},
+        headers={"Content-Disposition": f"attachment; filename={export.file_name}"},
     )

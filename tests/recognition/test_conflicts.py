@@ -438,10 +438,10 @@ def test_the_approvals_page_shows_the_step_and_why_it_came_to_you(
     decide(db, org.manager, nomination, Decision.APPROVE_LOWER, lower_award_id=quarterly.id)
     submit(db, org.manager, org.employee, add_award(db, "Kind Word"))
     html = login_as(org.director).get("/recognition/approvals").get_data(as_text=True)
-    assert "Step 2 of 2" in html
+    assert "step 2 of 2" in html
     assert "Step 1 approved by Morgan Manager." in html
     assert "Nominated for Member Advocate; an earlier step approved it at the lower tier" in html
-    assert "Step 1 of 1" in html
+    assert "step 1 of 1" in html
     assert "Routed to you, the manager above" in html
 
 

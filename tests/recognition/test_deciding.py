@@ -121,9 +121,11 @@ def test_rejecting_needs_a_reason_the_nominator_sees(db, org: Org, spot, cycle):
     assert missing.value.field == "reason"
     decide(db, org.manager, nomination, Decision.REJECT, reason="Please add the case number")
     assert nomination.status is NominationStatus.REJECTED
-    assert (org.employee.id, "Your nomination was not approved: Please add the case number") in (
-        notified(db)
+    message = (
+        "Morgan Manager did not approve your nomination of Casey Colleague: "
+        "Please add the case number"
     )
+    assert (org.employee.id, message) in (notified(db))
     assert db.scalars(select(PointsLedgerEntry)).all() == []
 
 

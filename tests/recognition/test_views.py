@@ -50,7 +50,9 @@ def test_the_nominate_page_has_the_contract_labels(login_as, org: Org, spot, cyc
     page = login_as(org.employee).get("/recognition/nominate").get_data(as_text=True)
     for text in (
         '<label for="colleague">Colleague</label>',
-        '<label for="award">Award</label>',
+        "<legend>Award</legend>",
+        'type="radio" id="award-',
+        "Spot award · 25 points",
         "<legend>Traits</legend>",
         '<label for="citation">What did they do?</label>',
         ">Submit nomination</button>",

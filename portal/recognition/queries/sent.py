@@ -10,18 +10,22 @@ from sqlalchemy.orm import Session
 from portal.core.pagination import Page, page_from_rows
 from portal.recognition.models import Nomination, NominationEvent, RecognitionPreference
 from portal.recognition.queries.cards import NominationCard, card_query, cards_after
+from portal.recognition.queries.waiting import waiting_for
 
 
 @dataclass(frozen=True)
 class SentNomination:
     card: NominationCard
     last_note: str
+    # Who decides its current step, while it is pending ("Dana Director", "the awards committee").
+    waiting_for: str | None
 
 
 def list_sent_nominations(
     session: Session, nominator_id: int, *, cursor: str | None = None, limit: int = 25
 ) -> Page[SentNomination]:
-    """What a person nominated, newest first, with the latest decision note: two statements."""
+    """What a person nominated, newest first, with the latest decision note and whom each
+    pending one waits for: three statements."""
     latest = (
         select(NominationEvent.nomination_id, func.max(NominationEvent.id).label("event_id"))
         .group_by(NominationEvent.nomination_id)
@@ -37,8 +41,10 @@ def list_sent_nominations(
         .limit(limit + 1)
     )
     rows, cards = cards_after(session, query, cursor, Nomination.id, descending=True)
+    waiting = waiting_for(session, [card.id for card in cards])
     items = [
-        SentNomination(card, row.last_note or "") for card, row in zip(cards, rows, strict=True)
+        SentNomination(card, row.last_note or "", waiting.get(card.id))
+        for card, row in zip(cards, rows, strict=True)
     ]
     return page_from_rows(items, limit, lambda item: (item.card.id,))
 
@@ -52,7 +58,7 @@ class SentPage:
 def get_sent_page(
     session: Session, user_id: int, *, cursor: str | None = None, limit: int = 25
 ) -> SentPage:
-    """My nominations and my privacy choice: three statements."""
+    """My nominations and my privacy choice: four statements."""
     hidden = session.scalar(
         select(RecognitionPreference.hidden_from_colleagues).where(
             RecognitionPreference.user_id == user_id

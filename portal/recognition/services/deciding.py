@@ -4,6 +4,7 @@ nominators resubmit or withdraw."""
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,9 @@ from portal.recognition.models import (
     Nomination,
     NominationEvent,
     NominationStatus,
+    StepRoute,
 )
+from portal.recognition.queries.waiting import describe_approvers
 from portal.recognition.routing import route_nomination
 from portal.recognition.rules import LEVEL_APPROVALS, LIVE_STATUSES, TRANSITIONS, Level
 from portal.recognition.services.state import (
@@ -27,8 +30,10 @@ from portal.recognition.services.state import (
     approvers_at,
     ask_approvers,
     ask_current_approvers,
+    award_of,
     grant_award,
     move_nomination,
+    name_of,
     nomination_or_404,
     reject,
     require_reason,
@@ -43,6 +48,19 @@ class Decision(enum.StrEnum):
     APPROVE_LOWER = "approve_lower"
     RETURN = "return"
     REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision taken, and the confirmation that tells the approver where it went next."""
+
+    nomination: Nomination
+    confirmation: str
+
+
+def _who(session: Session, level: Level) -> str:
+    names = sorted(name_of(session, person) for person in level.approver_ids)
+    return describe_approvers(StepRoute(level.route), names)
 
 
 def _approver_was_nominated_by_nominee(session: Session, approver_id: int, nominee_id: int) -> bool:
@@ -173,8 +191,9 @@ def _approve(
     note: str,
     base_url: str,
     lower: Award | None = None,
-) -> None:
-    """Approve the current level, perhaps switching to a lower award, and move on.
+) -> str:
+    """Approve the current level, perhaps switching to a lower award, and move on; says where
+    the nomination went.
 
     A lower award skips nothing: the rest of its own path follows, and the same hold applies.
     """
@@ -223,8 +242,25 @@ def _approve(
             )
         )
         session.flush()
-    elif remaining:
-        ask_approvers(session, remaining[0].approver_ids, base_url)
+        return (
+            "Approved at your step. It is held for an admin's integrity check, because "
+            f"{name_of(session, nomination.nominee_id)} has nominated you."
+        )
+    award = award_of(session, nomination)
+    nominee = name_of(session, nomination.nominee_id)
+    tier = "" if lower is None else f" at a lower tier, {award.name}"
+    if not remaining:
+        return f"Approved{tier}: {nominee} receives {award.name}."
+    who = _who(session, remaining[0])
+    ask_approvers(session, nomination, remaining[0].approver_ids, passed + 1, base_url)
+    tell_nominator(
+        session,
+        nomination,
+        f"{actor.display_name} approved your nomination of {nominee}{tier}; now with {who}.",
+        actor.id,
+        base_url,
+    )
+    return f"Approved{tier} at your step; now with {who}."
 
 
 def _lower_award(session: Session, nomination: Nomination, award_id: int | None) -> Award:
@@ -245,8 +281,9 @@ def decide_nomination(
     reason: str = "",
     lower_award_id: int | None = None,
     base_url: str,
-) -> Nomination:
-    """An approver of the current level approves, approves at a lower tier, returns or rejects."""
+) -> Decided:
+    """An approver of the current level approves, approves at a lower tier, returns or rejects,
+    and is told where the nomination went."""
     nomination = nomination_or_404(session, nomination_id)
     _check_one_level_each(session, actor, nomination)
     if actor.id not in approvers_at(session, nomination.id, nomination.current_level):
@@ -254,24 +291,28 @@ def decide_nomination(
     _check_not_a_party(actor, nomination)
     if nomination.version != version or nomination.status is not Status.PENDING:
         raise AlreadyDecided()
+    nominator = name_of(session, nomination.nominator_id)
     if decision is Decision.REJECT:
         reject(session, nomination, actor.id, "rejected", require_reason(reason), base_url)
+        confirmation = f"Rejected. {nominator} will see your reason."
     elif decision is Decision.RETURN:
         note = require_reason(reason)
         move_nomination(session, nomination, actor.id, Status.RETURNED, "returned", note)
         tell_nominator(
             session,
             nomination,
-            f"Your nomination needs more information: {note}",
+            f"{actor.display_name} asks for more about your nomination of "
+            f"{name_of(session, nomination.nominee_id)}: {note}",
             actor.id,
             base_url,
         )
-    elif decision is Decision.APPROVE_LOWER:
-        lower = _lower_award(session, nomination, lower_award_id)
-        _approve(session, actor, nomination, reason.strip(), base_url, lower)
+        confirmation = f"Returned to {nominator} for more information."
     else:
-        _approve(session, actor, nomination, reason.strip(), base_url)
-    return nomination
+        lower = None
+        if decision is Decision.APPROVE_LOWER:
+            lower = _lower_award(session, nomination, lower_award_id)
+        confirmation = _approve(session, actor, nomination, reason.strip(), base_url, lower)
+    return Decided(nomination, confirmation)
 
 
 def resubmit_nomination(

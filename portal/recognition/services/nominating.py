@@ -55,10 +55,61 @@ def normalise_emails(emails: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+MAX_NAME_CHOICES = 6
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _one_of(people: list[User], typed: str) -> User:
+    if len(people) == 1:
+        return people[0]
+    if not people:
+        raise NominationRefused(
+            f"Nobody active in the portal is called “{typed}”. Check the spelling, or enter "
+            "their email.",
+            field="colleague",
+        )
+    shown = people[: MAX_NAME_CHOICES - 1]
+    choices = "; ".join(f"{person.display_name} ({person.email})" for person in shown)
+    more = " and others" if len(people) > len(shown) else ""
+    raise NominationRefused(
+        f"Several people match “{typed}”: {choices}{more}. Enter the email of the one you mean.",
+        field="colleague",
+    )
+
+
+def find_by_name(session: Session, typed: str) -> User:
+    """The one active person with this name, or else whose name contains it; several or none
+    is refused with the choices, so the nominator can pick by email. Two bounded statements."""
+    text = " ".join(typed.split())
+    if len(text) < 2:
+        raise NominationRefused("Enter your colleague's name or email.", field="colleague")
+    active = select(User).where(User.active.is_(True)).order_by(User.display_name, User.id)
+    exact = list(
+        session.scalars(
+            active.where(func.lower(User.display_name) == text.lower()).limit(MAX_NAME_CHOICES)
+        )
+    )
+    if exact:
+        return _one_of(exact, text)
+    pattern = f"%{_escape_like(text.lower())}%"
+    containing = session.scalars(
+        active.where(func.lower(User.display_name).like(pattern, escape="\\")).limit(
+            MAX_NAME_CHOICES
+        )
+    )
+    return _one_of(list(containing), text)
+
+
 def _resolve_nominees(session: Session, actor: User, request: NominationRequest) -> list[User]:
-    primary = normalise_emails([request.colleague_email])
+    typed = request.colleague_email.strip()
+    if typed and "@" not in typed:
+        typed = find_by_name(session, typed).email
+    primary = normalise_emails([typed])
     if not primary:
-        raise NominationRefused("Enter your colleague's email.", field="colleague")
+        raise NominationRefused("Enter your colleague's name or email.", field="colleague")
     team = [email for email in normalise_emails(request.team_emails) if email != primary[0]]
     emails = primary + team
     found = {
@@ -202,7 +253,7 @@ def _create_nomination(session: Session, shared: _Nominating, nominee: User) -> 
     )
     session.flush()
     if status is NominationStatus.PENDING:
-        ask_approvers(session, levels[0].approver_ids, shared.base_url)
+        ask_approvers(session, nomination, levels[0].approver_ids, 1, shared.base_url)
     return nomination
 
 

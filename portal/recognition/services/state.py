@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.core.audit import record_audit
 from portal.core.db import rows_changed, utcnow
 from portal.core.errors import Conflict, DomainError, NotFound
-from portal.notifications.services import notify
+from portal.notifications.services import clear_notifications, notify
 from portal.recognition.models import (
     ApprovalStep,
     Award,
@@ -26,6 +26,15 @@ from portal.recognition.rules import FINAL_STATUSES, TRANSITIONS, Level
 
 APPROVALS_LINK = "/recognition/approvals"
 MINE_LINK = "/recognition/mine"
+
+
+def approvals_link(nomination_id: int) -> str:
+    """Each nomination's own link, so its notifications can be found, grouped and cleared."""
+    return f"{APPROVALS_LINK}#nomination-{nomination_id}"
+
+
+def mine_link(nomination_id: int) -> str:
+    return f"{MINE_LINK}#nomination-{nomination_id}"
 
 
 class AlreadyDecided(Conflict):
@@ -90,6 +99,8 @@ def move_nomination(
     )
     for name, value in values.items():
         set_committed_value(nomination, name, value)
+    # Whatever was asked of the approvers of the step just left is answered now.
+    clear_notifications(session, approvals_link(nomination.id))
     session.flush()
 
 
@@ -135,25 +146,48 @@ def add_steps(session: Session, nomination_id: int, levels: Iterable[tuple[int, 
     )
 
 
-def ask_approvers(session: Session, approver_ids: list[int], base_url: str) -> None:
+def name_of(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.display_name if user is not None else "Someone"
+
+
+def award_of(session: Session, nomination: Nomination) -> Award:
+    award = session.get(Award, nomination.awarded_award_id or nomination.award_id)
+    assert award is not None
+    return award
+
+
+def ask_approvers(
+    session: Session, nomination: Nomination, approver_ids: list[int], level: int, base_url: str
+) -> None:
+    steps = last_level(session, nomination.id)
+    where = f" (step {level} of {steps})" if steps > 1 else ""
     notify(
         session,
         approver_ids,
-        "A nomination is waiting for your decision.",
-        APPROVALS_LINK,
+        f"{name_of(session, nomination.nominator_id)} nominated "
+        f"{name_of(session, nomination.nominee_id)} for {award_of(session, nomination).name}: "
+        f"it is waiting for your decision{where}.",
+        approvals_link(nomination.id),
         base_url=base_url,
     )
 
 
 def ask_current_approvers(session: Session, nomination: Nomination, base_url: str) -> None:
-    ask_approvers(session, approvers_at(session, nomination.id, nomination.current_level), base_url)
+    level = nomination.current_level
+    ask_approvers(session, nomination, approvers_at(session, nomination.id, level), level, base_url)
 
 
 def tell_nominator(
     session: Session, nomination: Nomination, message: str, actor_id: int, base_url: str
 ) -> None:
     notify(
-        session, [nomination.nominator_id], message, MINE_LINK, base_url=base_url, actor_id=actor_id
+        session,
+        [nomination.nominator_id],
+        message,
+        mine_link(nomination.id),
+        base_url=base_url,
+        actor_id=actor_id,
     )
 
 
@@ -162,7 +196,12 @@ def reject(
 ) -> None:
     move_nomination(session, nomination, actor_id, NominationStatus.REJECTED, action, note)
     tell_nominator(
-        session, nomination, f"Your nomination was not approved: {note}", actor_id, base_url
+        session,
+        nomination,
+        f"{name_of(session, actor_id)} did not approve your nomination of "
+        f"{name_of(session, nomination.nominee_id)}: {note}",
+        actor_id,
+        base_url,
     )
 
 
@@ -183,20 +222,34 @@ def grant_award(
     move_nomination(
         session, nomination, actor_id, NominationStatus.APPROVED, action, note, **changes
     )
-    award = session.get(Award, nomination.awarded_award_id or nomination.award_id)
+    award = award_of(session, nomination)
     nominee = session.get(User, nomination.nominee_id)
-    assert award is not None and nominee is not None
+    assert nominee is not None
     session.add(
         PointsLedgerEntry(
             user_id=nominee.id, nomination_id=nomination.id, award_id=award.id, points=award.points
         )
     )
     session.flush()
-    notify(
+    nominator = name_of(session, nomination.nominator_id)
+    link = f"/recognition#nomination-{nomination.id}"
+    told = [
+        ([nominee.id], f"You received {award.name} from {nominator}."),
+    ]
+    tell_nominator(
         session,
-        {nominee.id, nomination.nominator_id, nominee.manager_id or nominee.id},
-        f"{nominee.display_name} received the {award.name} award.",
-        f"/recognition#nomination-{nomination.id}",
-        base_url=base_url,
-        actor_id=actor_id,
+        nomination,
+        f"{name_of(session, actor_id)} approved your nomination of {nominee.display_name}: "
+        f"{nominee.display_name} received {award.name}.",
+        actor_id,
+        base_url,
     )
+    if nominee.manager_id not in (None, nomination.nominator_id):
+        told.append(
+            (
+                [nominee.manager_id],
+                f"{nominee.display_name} received {award.name} from {nominator}.",
+            )
+        )
+    for recipients, message in told:
+        notify(session, recipients, message, link, base_url=base_url, actor_id=actor_id)

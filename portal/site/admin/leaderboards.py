@@ -20,6 +20,7 @@ from portal.leaderboards.queries import (
     get_leaderboard,
     leaderboard_as_csv,
 )
+from portal.reviews.exports import leaderboard_file_name as download_name
 from portal.site.admin.blueprint import bp
 
 
@@ -84,7 +85,7 @@ def leaderboards_csv():
     return Response(
         leaderboard_as_csv(board),
         mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=leaderboard.csv"},
+        headers={"Content-Disposition": f"attachment; filename={download_name(board)}"},
     )
 
 
