@@ -14,8 +14,7 @@ from alembic import op
 import portal.core.db
 
 revision: str = "0011_recognition_social"
-# The brief names "0009_identity_sso_scim"; the stored revision id of that migration is "0009".
-down_revision: str | None = "0009"
+down_revision: str | None = "0010_ideas_experience"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

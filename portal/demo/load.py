@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.core.db import utcnow
+from portal.demo.celebrations import add_celebrations
 from portal.demo.ideas import load_demo_ideas
 from portal.demo.nominations import load_demo_nominations
 from portal.demo.organisation import load_demo_people
@@ -44,8 +45,7 @@ def load_demo_data(session: Session) -> int:
     cycles = load_recognition_demo(session)
     load_demo_ideas(session)
     load_demo_nominations(session, current=cycles.current, earlier=cycles.earlier)
-    # Celebrations of the approved awards on the wall go here, once the awards exist:
-    # add_celebrations(session, seed=2026)
+    add_celebrations(session, seed=2026)
     _close_earlier_cycle(session, cycles)
     session.flush()
     return people

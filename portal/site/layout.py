@@ -25,6 +25,7 @@ from portal.core.web import wants_fragment
 from portal.ideas.models import Idea, IdeaStatus
 from portal.ideas.queries.viewer import viewer_wrote
 from portal.notifications.models import Notification
+from portal.notifications.queries import group_key
 from portal.recognition.models import (
     ApprovalStep,
     Nomination,
@@ -39,8 +40,9 @@ steps = ApprovalStep.__table__
 nominations = Nomination.__table__
 
 PERSON = bindparam("user_id", type_=Integer)
+# The notifications page shows one entry per link, so the bell counts entries, not rows.
 UNREAD = (
-    select(func.count())
+    select(func.count(func.distinct(group_key())))
     .where(notifications.c.user_id == PERSON, notifications.c.read_at.is_(None))
     .scalar_subquery()
 )

@@ -40,9 +40,11 @@ def unread(db: Session, user: User) -> int:
 def test_bell_shows_the_unread_count(login_as: SignIn, db: Session, employee: User) -> None:
     client = login_as(employee)
     assert "data-unread-count" not in client.get("/").get_data(as_text=True)
-    tell(db, employee)
-    tell(db, employee)
+    tell(db, employee, "/ideas/1")
+    tell(db, employee, "/ideas/2")
+    tell(db, employee, "/ideas/2")
     body = client.get("/").get_data(as_text=True)
+    # Two entries on the notifications page, as the bell counts them (one per link).
     assert '<span class="count" data-unread-count>2</span>' in body
 
 
