@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from portal.ideas.queries.similar import list_similar_ideas, similar_terms
 from portal.ideas.services.submitting import update_idea
 from tests.ideas.conftest import complete_input
@@ -80,10 +78,10 @@ def test_terms_drop_stop_words_and_repeats() -> None:
     ]
 
 
-def test_postgresql_finds_a_misspelt_title_by_trigrams(
+def test_misspelt_titles_are_found_by_trigrams_on_postgresql_only(
     db, database, employee, make_user, make_idea
 ) -> None:
-    if database.dialect != "postgresql":
-        pytest.skip("pg_trgm is PostgreSQL's")
     make_idea(employee, "Paperless statements")
-    assert titles(db, make_user(), "Paperles statments") == ["Paperless statements"]
+    # pg_trgm forgives typos; SQLite's stemmer matches whole words only.
+    expected = ["Paperless statements"] if database.dialect == "postgresql" else []
+    assert titles(db, make_user(), "Paperles statments") == expected
