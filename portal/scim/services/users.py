@@ -92,8 +92,10 @@ def person_details(
     return details, manager.id if manager else None
 
 
-def _set_external_id(session: Session, user: User, external_id: str | None) -> None:
-    account = session.get(ScimAccount, user.id)
+def _set_external_id(
+    session: Session, user: User, external_id: str | None, *, new: bool = False
+) -> None:
+    account = None if new else session.get(ScimAccount, user.id)
     if account is None:
         account = ScimAccount(user_id=user.id)
         session.add(account)
@@ -111,7 +113,7 @@ def create_user(session: Session, token: ScimToken, state: UserState) -> User:
     details, _ = person_details(session, state, Role.EMPLOYEE)
     user = create_person(session, actor, details)
     if state.external_id:
-        _set_external_id(session, user, state.external_id)
+        _set_external_id(session, user, state.external_id, new=True)
     if not state.active:
         set_person_active(session, actor, user, False)
     audit_change(session, token, "scim_user_created", user.email)
