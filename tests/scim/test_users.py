@@ -379,3 +379,47 @@ def test_control_characters_in_json_never_reach_the_database(http: httpx2.Client
     )
     assert response.status_code == 200, response.text
     assert person(db, "control.chars@example.com").display_name == "Dana Doe"
+
+
+def test_a_deleted_person_created_again_comes_back_as_themselves(
+    http: httpx2.Client, scim, db
+) -> None:
+    created = scim.create(new_user("returner@example.com", external_id="dir-77"))
+    assert http.delete(f"/Users/{created.id}").status_code == 204
+
+    again = http.post(
+        "/Users",
+        json={"userName": "returner@example.com", "displayName": "Rita Returns", "active": True},
+    )
+
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] == created.id and again.json()["externalId"] == "dir-77"
+    returner = person(db, "returner@example.com")
+    assert (returner.active, returner.display_name) == (True, "Rita Returns")
+    assert http.get(f"/Users/{created.id}").status_code == 200
+    actions = [
+        entry.detail
+        for entry in db.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "scim_user_created",
+                AuditEntry.target == "returner@example.com",
+            )
+        )
+    ]
+    assert len(actions) == 2 and "reactivated" in actions[1] and "Okta" in actions[1]
+
+
+def test_a_deleted_person_is_found_again_by_external_id_under_a_new_address(
+    http: httpx2.Client, scim, db
+) -> None:
+    created = scim.create(new_user("maiden@example.com", external_id="dir-88"))
+    assert http.delete(f"/Users/{created.id}").status_code == 204
+
+    again = http.post("/Users", json={"userName": "married@example.com", "externalId": "dir-88"})
+
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] == created.id
+    assert person(db, "married@example.com").id == int(created.id)
+    # Created once more, the person is there already: a uniqueness error, not a second row.
+    twice = http.post("/Users", json={"userName": "married@example.com", "externalId": "dir-88"})
+    assert twice.status_code == 409 and twice.json()["scimType"] == "uniqueness"

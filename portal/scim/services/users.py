@@ -8,10 +8,11 @@ name of the token that made it.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.accounts.emails import canonical_email
 from portal.accounts.models import Role, User
 from portal.accounts.queries import find_user_by_email
 from portal.accounts.services.people import (
@@ -107,8 +108,50 @@ def _set_external_id(
         raise Conflict(f"Another person has the externalId “{external_id}”.") from error
 
 
+def _deleted_person(session: Session, state: UserState) -> User | None:
+    """The person SCIM deleted whom this create names again, by externalId or else by email.
+
+    Both rows are locked: of two creates at once, the second waits, then no longer finds the
+    person deleted and is refused as a duplicate by the email's unique index.
+    """
+    matches = [User.email == canonical_email(state.email)]
+    if state.external_id:
+        matches.insert(0, ScimAccount.external_id == state.external_id)
+    found = session.execute(
+        select(User, ScimAccount.external_id)
+        .join(ScimAccount, ScimAccount.user_id == User.id)
+        .where(ScimAccount.deleted_at.is_not(None), or_(*matches))
+        .with_for_update()
+    ).all()
+    ranked = sorted(found, key=lambda row: row[1] != state.external_id)
+    return ranked[0][0] if ranked else None
+
+
+def _reactivate(session: Session, token: ScimToken, user: User, state: UserState) -> User:
+    """A person deleted in the directory and created again comes back as themselves: the same
+    row, with their ideas, votes and awards, under the details the directory sends now."""
+    actor = directory_actor(token)
+    account = session.get(ScimAccount, user.id)
+    assert account is not None
+    account.deleted_at = None
+    details, _ = person_details(session, state, user.role)
+    update_person(session, actor, user, details)
+    if state.external_id:  # without one, the directory's old id stays
+        _set_external_id(session, user, state.external_id)
+    if state.active:
+        set_person_active(session, actor, user, True)
+    audit_change(session, token, "scim_user_created", user.email, "deleted before: reactivated")
+    session.flush()
+    return user
+
+
 def create_user(session: Session, token: ScimToken, state: UserState) -> User:
-    """A joiner. Two requests for one person at once make one person and one 409."""
+    """A joiner, or a leaver deleted before who comes back. Two requests for one person at
+    once make one person and one 409."""
+    state.check_complete()
+    returning = _deleted_person(session, state)
+    if returning is not None:
+        return _reactivate(session, token, returning, state)
     actor = directory_actor(token)
     details, _ = person_details(session, state, Role.EMPLOYEE)
     user = create_person(session, actor, details)
@@ -161,8 +204,8 @@ def delete_user(session: Session, token: ScimToken, row: UserRow) -> None:
     user = row.user
     set_person_active(session, directory_actor(token), user, False)
     account = session.get(ScimAccount, user.id) or ScimAccount(user_id=user.id)
+    # The externalId stays, so that the directory creating this person again brings them back.
     account.deleted_at = utcnow()
-    account.external_id = None
     session.add(account)
     session.execute(delete(ScimGroupMember).where(ScimGroupMember.user_id == user.id))
     audit_change(session, token, "scim_user_deleted", user.email, "deactivated")
