@@ -251,6 +251,14 @@ def test_etags_guard_changes(http: httpx2.Client, scim) -> None:
     )
     assert stale.status_code == 412
     assert stale.json()["status"] == "412"
+    assert stale.json()["scimType"] == "invalidVers"
+
+    fresh = changed.headers["ETag"]
+    unchanged = http.get(f"/Users/{created.id}", headers={"If-None-Match": fresh})
+    assert (unchanged.status_code, unchanged.headers["ETag"]) == (304, fresh)
+    assert http.get(f"/Users/{created.id}", headers={"If-None-Match": etag}).status_code == 200
+    assert http.delete(f"/Users/{created.id}", headers={"If-Match": etag}).status_code == 412
+    assert http.delete(f"/Users/{created.id}", headers={"If-Match": fresh}).status_code == 204
 
 
 @pytest.mark.parametrize(
