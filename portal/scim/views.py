@@ -203,8 +203,8 @@ def list_users() -> Response:
 def create_user() -> Response:
     state = UserState()
     state.set_all(json_body())
-    user = users.create_user(db_session(), g.scim_token, state)
-    return current_user_resource(user.id, 201)
+    created = users.create_user(db_session(), g.scim_token, state)
+    return resource_response(user_resource(created, users_url()), 201)
 
 
 @bp.get("/Users/<user_id>")

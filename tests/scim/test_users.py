@@ -431,3 +431,22 @@ def test_a_deleted_person_is_found_again_by_external_id_under_a_new_address(
     # Created once more, the person is there already: a uniqueness error, not a second row.
     twice = http.post("/Users", json={"userName": "married@example.com", "externalId": "dir-88"})
     assert twice.status_code == 409 and twice.json()["scimType"] == "uniqueness"
+
+
+def test_the_create_reply_is_the_resource_as_read_back(
+    http: httpx2.Client, make_user: UserFactory
+) -> None:
+    boss = make_user("reply.boss@example.com", role=Role.MANAGER)
+    body = {
+        "userName": "reply@example.com",
+        "externalId": "dir-reply",
+        "title": "Agent",
+        ENTERPRISE: {"department": "  Claims   North ", "manager": {"value": str(boss.id)}},
+    }
+    created = http.post("/Users", json=body)
+
+    read = http.get(f"/Users/{created.json()['id']}")
+    assert created.status_code == 201 and created.headers["ETag"] == read.headers["ETag"]
+    assert created.json() == read.json()
+    taken = http.post("/Users", json={"userName": "other@example.com", "externalId": "dir-reply"})
+    assert taken.status_code == 409 and "externalId" in taken.json()["detail"]
