@@ -233,6 +233,7 @@ def patch_user(user_id: str) -> Response:
 @bp.delete("/Users/<user_id>")
 def delete_user(user_id: str) -> Response:
     row = user_to_change(user_id)
+    groups.leave_all_groups(db_session(), g.scim_token, row.user, role_groups())
     users.delete_user(db_session(), g.scim_token, row)
     return Response(status=204)
 

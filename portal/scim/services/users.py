@@ -8,7 +8,7 @@ name of the token that made it.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from portal.accounts.sso.actors import system_actor
 from portal.core.audit import record_audit
 from portal.core.db import utcnow
 from portal.core.errors import Conflict
-from portal.scim.models import ScimAccount, ScimGroupMember, ScimToken
+from portal.scim.models import ScimAccount, ScimToken
 from portal.scim.protocol import invalid_value
 from portal.scim.queries import UserRow, as_id, get_user_row
 from portal.scim.tokens import note_token_change
@@ -226,13 +226,13 @@ def update_user(session: Session, token: ScimToken, row: UserRow, state: UserSta
 
 def delete_user(session: Session, token: ScimToken, row: UserRow) -> None:
     """A leaver deleted in the directory: deactivated, their sessions ended, their ideas, votes,
-    awards and packets kept; SCIM no longer shows them."""
+    awards and packets kept; SCIM no longer shows them. (They leave their groups first:
+    `groups.leave_all_groups`.)"""
     user = row.user
     set_person_active(session, directory_actor(token), user, False)
     account = session.get(ScimAccount, user.id) or ScimAccount(user_id=user.id)
     # The externalId stays, so that the directory creating this person again brings them back.
     account.deleted_at = utcnow()
     session.add(account)
-    session.execute(delete(ScimGroupMember).where(ScimGroupMember.user_id == user.id))
     audit_change(session, token, "scim_user_deleted", user.email, "deactivated")
     session.flush()
