@@ -36,14 +36,15 @@ from portal.recognition.services.state import add_steps, ask_approvers
 
 OPEN_STATUSES = (NominationStatus.PENDING, NominationStatus.FLAGGED, NominationStatus.RETURNED)
 CHAIN_ROUTES = (StepRoute.REPORTING_LINE, StepRoute.MANAGER_ABOVE)
+BATCH_SIZE = 500
 
 
-def _people_below(session: Session, person_ids: set[int]) -> set[int]:
-    """The people and everyone under them, in one recursive query."""
+def _people_below(person_ids: set[int]):
+    """The people and everyone under them, as a recursive subquery."""
     tree = select(User.id).where(User.id.in_(person_ids)).cte(recursive=True)
     lower = aliased(User)
     tree = tree.union(select(lower.id).join(tree, lower.manager_id == tree.c.id))
-    return set(session.scalars(select(tree.c.id)))
+    return select(tree.c.id)
 
 
 def _affected(session: Session, changes: Sequence[ManagerChange]) -> list[Nomination]:
@@ -51,7 +52,6 @@ def _affected(session: Session, changes: Sequence[ManagerChange]) -> list[Nomina
     that went to an old manager, or to the admins for want of a manager."""
     moved = {change.person_id for change in changes}
     old_managers = {change.old_manager_id for change in changes} - {None}
-    nominees = _people_below(session, moved)
     step = aliased(ApprovalStep)
     routed_away = or_(
         and_(step.approver_id.in_(old_managers), step.route.in_(CHAIN_ROUTES)),
@@ -61,7 +61,7 @@ def _affected(session: Session, changes: Sequence[ManagerChange]) -> list[Nomina
         session.scalars(
             select(Nomination)
             .where(
-                Nomination.nominee_id.in_(nominees),
+                Nomination.nominee_id.in_(_people_below(moved)),
                 Nomination.status.in_(OPEN_STATUSES),
                 select(step.id)
                 .where(
@@ -177,13 +177,13 @@ def reroute_after_manager_changes(
     base_url: str,
 ) -> list[int]:
     """Re-route the open nominations these changes affect; returns their ids."""
-    if not changes:
-        return []
-    return [
-        nomination.id
-        for nomination in _affected(session, changes)
-        if _reroute(session, nomination, actor_id, by, base_url)
-    ]
+    rerouted = []
+    # In batches, so an import that moves tens of thousands stays under parameter limits.
+    for start in range(0, len(changes), BATCH_SIZE):
+        for nomination in _affected(session, changes[start : start + BATCH_SIZE]):
+            if _reroute(session, nomination, actor_id, by, base_url):
+                rerouted.append(nomination.id)
+    return rerouted
 
 
 def _on_manager_change(
