@@ -450,3 +450,19 @@ def test_the_create_reply_is_the_resource_as_read_back(
     assert created.json() == read.json()
     taken = http.post("/Users", json={"userName": "other@example.com", "externalId": "dir-reply"})
     assert taken.status_code == 409 and "externalId" in taken.json()["detail"]
+
+
+def test_a_create_runs_a_fixed_number_of_statements(http: httpx2.Client, count_statements) -> None:
+    """Token, address, department, person, two audit rows, externalId: the provisioning run's
+    cost per person, the same for the first person as for the thousandth."""
+    counts = []
+    for number in range(3):
+        body = {
+            "userName": f"counted{number}@example.com",
+            "externalId": f"dir-counted-{number}",
+            ENTERPRISE: {"department": "Claims"},
+        }
+        with count_statements() as counter:
+            assert http.post("/Users", json=body).status_code == 201
+        counts.append(counter.count)
+    assert counts[1:] == [7, 7], counts
