@@ -174,3 +174,17 @@ def test_the_org_chart_import_reroutes_too(db: Session, org: Org, spot, admin: U
     assert steps(db, nomination) == [(1, "other.manager@example.com", StepRoute.REPORTING_LINE)]
     [entry] = reroutes(db)
     assert "org-chart import" in entry.detail
+
+
+def test_the_new_manager_decides_one_level_and_the_next_goes_up(
+    db: Session, org: Org, quarterly, admin: User
+) -> None:
+    # Morgan then Dana; the employee moves straight under Dana, who has no manager: Dana takes
+    # level one, and level two, which nobody above Dana can take, goes to the admins.
+    nomination = submit(db, org.colleague, org.employee, quarterly)
+    move(db, admin, org.employee, org.director)
+
+    assert steps(db, nomination) == [
+        (1, "director@example.com", StepRoute.REPORTING_LINE),
+        (2, "admin@example.com", StepRoute.ADMINS),
+    ]
