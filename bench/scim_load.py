@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, func, select
@@ -77,6 +78,18 @@ class ScimClient(threading.local):
         return self.send("POST", "/scim/v2/Users", body)
 
 
+def warm(port: int, token: str) -> None:
+    """Every worker booted and answering before the clock starts, as a server already is."""
+    client = ScimClient(port, token)
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        answers = list(
+            pool.map(
+                lambda _: client.send("GET", "/scim/v2/ServiceProviderConfig"), range(4 * WORKERS)
+            )
+        )
+    assert set(answers) == {200}, answers
+
+
 def provision(port: int, token: str, users: int, lookup: bool) -> tuple[Counter[int], float]:
     client = ScimClient(port, token)
     jobs = []
@@ -84,18 +97,31 @@ def provision(port: int, token: str, users: int, lookup: bool) -> tuple[Counter[
         jobs.append(number)
         if number % DUPLICATE_EVERY == 0:
             jobs.append(number)  # the same person again, sent by another client at once
-    with ThreadPoolExecutor(CLIENTS) as pool:
-        # Every worker booted and answering before the clock starts, as a server already is.
-        warm = list(
-            pool.map(
-                lambda _: client.send("GET", "/scim/v2/ServiceProviderConfig"), range(4 * WORKERS)
-            )
-        )
-        assert set(warm) == {200}, warm
     started = time.perf_counter()
     with ThreadPoolExecutor(CLIENTS) as pool:
         statuses = Counter(pool.map(lambda number: client.post(person(number), lookup), jobs))
     return statuses, time.perf_counter() - started
+
+
+def server_cpu_seconds(port: int, database: str | None) -> tuple[float, float]:
+    """CPU time the portal's gunicorn processes and the database's backends have used so far:
+    what the run costs whatever else the machine is doing."""
+    portal = backends = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime and stime
+        if f"127.0.0.1:{port}" in command:
+            portal += used
+        elif database and command.startswith("postgres:") and f" {database} " in command:
+            backends += used
+    return portal, backends
 
 
 def count_people(url: str) -> tuple[int, int]:
@@ -121,9 +147,16 @@ def main() -> int:
     servers.flask(url, "db", "upgrade")
     token = servers.flask(url, "scim", "create-token", "bench").strip().splitlines()[-1]
     log = servers.RESULTS / f"scim-{arguments.database}.log"
+    database = url.rsplit("/", 1)[1] if arguments.database == "postgresql" else None
     with servers.gunicorn(url, "wsgi:app", WORKERS, log) as port:
         load_before = os.getloadavg()[0]
+        warm(port, token)
+        cpu_before = server_cpu_seconds(port, database)
         statuses, seconds = provision(port, token, arguments.users, arguments.lookup)
+        portal_cpu, database_cpu = (
+            after - before
+            for after, before in zip(server_cpu_seconds(port, database), cpu_before, strict=True)
+        )
         load_after = os.getloadavg()[0]
     people, distinct = count_people(url)
     duplicates = len(range(0, arguments.users, DUPLICATE_EVERY))
@@ -133,6 +166,11 @@ def main() -> int:
         f"({arguments.users / seconds:.0f} people/s); responses {dict(statuses)}"
         + (", each looked up first" if arguments.lookup else "")
         + f"; load average {load_before:.1f} before, {load_after:.1f} after"
+    )
+    total = portal_cpu + database_cpu
+    print(
+        f"  server CPU: {portal_cpu:.1f} s portal + {database_cpu:.1f} s database = "
+        f"{total:.1f} core-seconds, {total / 2:.0f} s of a machine with two free cores"
     )
     checks = {
         "every person created once": statuses[201] == arguments.users,
