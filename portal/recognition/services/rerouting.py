@@ -133,8 +133,8 @@ def _reroute(
     # A level nobody is free to decide keeps its old approvers rather than being emptied.
     if _same(stored, planned) or not all(level.approver_ids for level in planned):
         return False
-    # Under the nomination's version, so an approver deciding at this moment either decides
-    # before the move (and this one re-reads nothing and moves nothing) or is refused after.
+    # Under the nomination's version: if an approver decides it at this moment, one of the two
+    # wins and the other changes nothing (this move is skipped, or the decision is refused).
     moved = rows_changed(
         session,
         update(Nomination)
