@@ -369,6 +369,15 @@ def test_a_look_alike_email_is_refused(scim, http: httpx2.Client, make_user) -> 
         response = http.post("/Users", json=attempt)
         assert response.status_code in (400, 409), response.text
         assert response.json()["schemas"] == [ERROR]
+    # Nor can someone already provisioned be renamed to one.
+    created = http.post("/Users", json={"userName": "plain@example.com"}).json()
+    renamed = patch(
+        http,
+        created["id"],
+        {"op": "replace", "path": "userName", "value": f"d{cyrillic_a}na.lookalike@example.com"},
+    )
+    assert renamed.status_code in (400, 409) and renamed.json()["schemas"] == [ERROR]
+    assert http.get(f"/Users/{created['id']}").json()["userName"] == "plain@example.com"
 
 
 def test_the_last_admin_cannot_be_deactivated(http: httpx2.Client, make_user, db) -> None:
