@@ -53,8 +53,9 @@ def person(number: int) -> dict[str, object]:
 
 
 class ScimClient(threading.local):
-    def __init__(self, port: int, token: str) -> None:
+    def __init__(self, port: int, token: str, timeout: float = 60) -> None:
         self.port = port
+        self.timeout = timeout
         self.headers = {
             "Authorization": f"Bearer {token}",
             "Content-Type": "application/scim+json",
@@ -63,7 +64,9 @@ class ScimClient(threading.local):
 
     def send(self, method: str, path: str, body: dict[str, object] | None = None) -> int:
         if self.connection is None:
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.connection = http.client.HTTPConnection(
+                "127.0.0.1", self.port, timeout=self.timeout
+            )
         payload = json.dumps(body) if body is not None else None
         self.connection.request(method, path, payload, self.headers)
         response = self.connection.getresponse()
@@ -79,8 +82,9 @@ class ScimClient(threading.local):
 
 
 def warm(port: int, token: str) -> None:
-    """Every worker booted and answering before the clock starts, as a server already is."""
-    client = ScimClient(port, token)
+    """Every worker booted and answering before the clock starts, as a server already is
+    (on a busy machine, booting takes a while)."""
+    client = ScimClient(port, token, timeout=600)
     with ThreadPoolExecutor(CLIENTS) as pool:
         answers = list(
             pool.map(
