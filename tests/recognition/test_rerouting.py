@@ -21,12 +21,26 @@ from portal.recognition.models import (
     NominationStatus,
     StepRoute,
 )
-from portal.recognition.services.deciding import Decision
+from portal.recognition.services.deciding import Decision, decide_nomination
+from portal.recognition.services.nominating import nominate
+from portal.reviews.queries import get_open_cycle
 from portal.site.admin.importing.apply import apply_import
-from tests.recognition.conftest import Org, add_award
-from tests.recognition.test_deciding import decide, submit
+from tests.recognition.conftest import Org, add_award, request_for
 
 pytestmark = pytest.mark.usefixtures("cycle")
+BASE = "http://portal.test"
+
+
+def submit(db: Session, actor: User, colleague: User, award) -> Nomination:
+    request = request_for(colleague, award)
+    [nomination] = nominate(db, actor, request, get_open_cycle(db), monthly_limit=50, base_url=BASE)
+    return nomination
+
+
+def decide(db: Session, actor: User, nomination: Nomination, decision=Decision.APPROVE, **options):
+    return decide_nomination(
+        db, actor, nomination.id, decision, version=nomination.version, base_url=BASE, **options
+    )
 
 
 def steps(db: Session, nomination: Nomination) -> list[tuple[int, str, StepRoute]]:
