@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 signals = Namespace()
 manager_changed = signals.signal("manager-changed")
+person_left = signals.signal("person-left")
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,13 @@ def announce_manager_changes(
     real = [change for change in changes if change.old_manager_id != change.new_manager_id]
     if real:
         manager_changed.send(session, changes=real, actor_id=actor_id, by=by)
+
+
+def on_departure(receiver: Callable[..., None]) -> None:
+    """Connect a receiver called as receiver(session, person_id=..., actor_id=..., by=...)."""
+    person_left.connect(receiver, weak=False)
+
+
+def announce_departure(session: Session, person_id: int, *, actor_id: int | None, by: str) -> None:
+    """Tell the receivers someone was deactivated: what waits on them must go to someone else."""
+    person_left.send(session, person_id=person_id, actor_id=actor_id, by=by)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
-from portal.accounts.services.people import PersonDetails, update_person
+from portal.accounts.services.people import PersonDetails, set_person_active, update_person
 from portal.core.audit import AuditEntry
 from portal.core.errors import Forbidden
 from portal.notifications.models import Notification
@@ -202,3 +202,20 @@ def test_the_new_manager_decides_one_level_and_the_next_goes_up(
         (1, "director@example.com", StepRoute.REPORTING_LINE),
         (2, "admin@example.com", StepRoute.ADMINS),
     ]
+
+
+def test_what_waits_on_a_deactivated_manager_goes_up(
+    db: Session, org: Org, spot, quarterly, admin: User
+) -> None:
+    first = submit(db, org.colleague, org.employee, spot)
+    second = submit(db, org.colleague, org.employee, quarterly)
+    set_person_active(db, admin, org.manager, False)
+
+    assert steps(db, first) == [(1, "director@example.com", StepRoute.REPORTING_LINE)]
+    # Level two was Dana's: Dana takes level one, and level two goes on up to the admins.
+    assert [step[1] for step in steps(db, second)] == [
+        "director@example.com",
+        "admin@example.com",
+    ]
+    assert all("deactivation by admin@example.com" in entry.detail for entry in reroutes(db))
+    assert len(reroutes(db)) == 2

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.emails import canonical_email, mixed_scripts, skeleton_digest
-from portal.accounts.events import ManagerChange, announce_manager_changes
+from portal.accounts.events import ManagerChange, announce_departure, announce_manager_changes
 from portal.accounts.models import Department, Role, User
 from portal.accounts.queries import find_user_by_email, manager_chain_ids
 from portal.accounts.services.signing_in import end_all_sessions
@@ -217,6 +217,8 @@ def set_person_active(session: Session, actor: User, user: User, active: bool) -
     user.active = active
     if not active:
         end_all_sessions(session, user)
+        session.flush()
+        announce_departure(session, user.id, actor_id=actor.id, by=actor.email)
     record_audit(
         session,
         "user_reactivated" if active else "user_deactivated",

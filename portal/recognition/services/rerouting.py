@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.events import ManagerChange, on_manager_change
+from portal.accounts.events import ManagerChange, on_departure, on_manager_change
 from portal.accounts.models import User
 from portal.core.audit import record_audit
 from portal.core.db import rows_changed
@@ -68,6 +68,27 @@ def _affected(session: Session, changes: Sequence[ManagerChange]) -> list[Nomina
                     step.nomination_id == Nomination.id,
                     step.level >= Nomination.current_level,
                     routed_away,
+                )
+                .exists(),
+            )
+            .order_by(Nomination.id)
+        )
+    )
+
+
+def _waiting_on(session: Session, person_id: int) -> list[Nomination]:
+    """Open nominations with a step still to decide that waits on this person."""
+    step = aliased(ApprovalStep)
+    return list(
+        session.scalars(
+            select(Nomination)
+            .where(
+                Nomination.status.in_(OPEN_STATUSES),
+                select(step.id)
+                .where(
+                    step.nomination_id == Nomination.id,
+                    step.level >= Nomination.current_level,
+                    step.approver_id == person_id,
                 )
                 .exists(),
             )
@@ -159,7 +180,7 @@ def _reroute(
         actor_id=actor_id,
         target=f"nomination {nomination.id}",
         detail=f"step {nomination.current_level}: {_names(session, before)} → "
-        f"{_names(session, now)} after a manager change by {by}",
+        f"{_names(session, now)} {by}",
     )
     session.flush()
     set_committed_value(nomination, "version", nomination.version + 1)
@@ -186,14 +207,35 @@ def reroute_after_manager_changes(
     return rerouted
 
 
+def reroute_after_departure(
+    session: Session, person_id: int, *, actor_id: int | None, by: str, base_url: str
+) -> list[int]:
+    """A deactivated approver decides nothing more: what waits on them goes where routing
+    sends it now (the next active manager up, the rest of the committee, the other admins)."""
+    return [
+        nomination.id
+        for nomination in _waiting_on(session, person_id)
+        if _reroute(session, nomination, actor_id, by, base_url)
+    ]
+
+
+def _on_departure(session: Session, *, person_id: int, actor_id: int | None, by: str) -> None:
+    """The receiver `create_app` connects to accounts' `person_left`."""
+    base_url = current_app.config["BASE_URL"] if has_app_context() else ""
+    reason = f"after a deactivation by {by}"
+    reroute_after_departure(session, person_id, actor_id=actor_id, by=reason, base_url=base_url)
+
+
 def _on_manager_change(
     session: Session, *, changes: Sequence[ManagerChange], actor_id: int | None, by: str
 ) -> None:
     """The receiver `create_app` connects to accounts' `manager_changed`."""
     base_url = current_app.config["BASE_URL"] if has_app_context() else ""
-    reroute_after_manager_changes(session, changes, actor_id=actor_id, by=by, base_url=base_url)
+    reason = f"after a manager change by {by}"
+    reroute_after_manager_changes(session, changes, actor_id=actor_id, by=reason, base_url=base_url)
 
 
 def reroute_when_managers_change() -> None:
-    """Wired once by `create_app`."""
+    """Wired once by `create_app`: manager changes and departures re-route."""
     on_manager_change(_on_manager_change)
+    on_departure(_on_departure)
