@@ -84,10 +84,11 @@ def _apply_rows(
         user.department_id = departments.get(row.department)
     session.flush()
     moved: list[ManagerChange] = []
+    new_people = set(created)
     for done, row in enumerate(rows, start=1):
         manager = users[row.manager_email] if row.manager_email else None
         person = users[row.email]
-        if person not in created and person.manager_id != (manager.id if manager else None):
+        if person not in new_people and person.manager_id != (manager.id if manager else None):
             moved.append(
                 ManagerChange(person.id, person.manager_id, manager.id if manager else None)
             )
