@@ -18,6 +18,7 @@ from portal.core.markdown import render_markdown
 from portal.core.preflight import init_rate_limits
 from portal.core.web import add_security_headers
 from portal.recognition.cycles import hand_down_open_cycle
+from portal.recognition.services.rerouting import reroute_when_managers_change
 from portal.reviews.queries import get_open_cycle
 from portal.site import layout
 
@@ -41,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     layout.init_app(app)
     oidc.init_app(app)
     hand_down_open_cycle(app, get_open_cycle)
+    reroute_when_managers_change()
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "basic"

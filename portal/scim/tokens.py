@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.core.audit import record_audit
@@ -89,5 +91,28 @@ def find_active_token(session: Session, raw: str) -> ScimToken | None:
     )
 
 
+LAST_USE_PRECISION = timedelta(minutes=1)
+
+
 def note_token_change(session: Session, token: ScimToken) -> None:
-    token.last_used_at = utcnow()
+    """Remember when the token last changed something, to the minute.
+
+    Every change of a provisioning run would otherwise update this one row, and on PostgreSQL
+    each request would wait for the row lock of the one before it until that one commits.
+    """
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USE_PRECISION:
+        return
+    session.execute(
+        update(ScimToken)
+        .where(
+            ScimToken.id == token.id,
+            or_(
+                ScimToken.last_used_at.is_(None),
+                ScimToken.last_used_at < now - LAST_USE_PRECISION,
+            ),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(token, "last_used_at", now)

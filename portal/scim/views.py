@@ -18,6 +18,7 @@ from portal.core.db import db_session, roll_back_request
 from portal.core.errors import DomainError, roll_back_and_audit
 from portal.core.extensions import csrf
 from portal.scim import queries
+from portal.scim.projection import WHOLE, Tree, names_attribute, parse_paths, project
 from portal.scim.protocol import (
     ScimError,
     check_if_match,
@@ -101,8 +102,27 @@ def role_groups() -> dict[str, Role]:
     return {name.strip().lower(): role for name, role in named if name.strip()}
 
 
+def if_none_match() -> set[str]:
+    return {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
+
+
+def wanted_and_excluded() -> tuple[Tree | None, Tree | None]:
+    """The request's `attributes` and `excludedAttributes` (RFC 7644 §3.4.2.5)."""
+    return (
+        parse_paths(request.args.get("attributes")),
+        parse_paths(request.args.get("excludedAttributes")),
+    )
+
+
+def shown(resource: dict[str, Any]) -> dict[str, Any]:
+    return project(resource, *wanted_and_excluded())
+
+
 def resource_response(resource: dict[str, Any], status: int = 200) -> Response:
-    response = scim_response(resource, status, etag=resource["meta"].get("version"))
+    etag = resource["meta"].get("version")
+    if etag and request.method == "GET" and etag in if_none_match():
+        return Response(status=304, headers={"ETag": etag})  # RFC 7644 §3.14
+    response = scim_response(shown(resource), status, etag=etag)
     if status == 201:
         response.headers["Location"] = resource["meta"]["location"]
     return response
@@ -176,15 +196,15 @@ def list_users() -> Response:
     found = parse_filter(request.args.get("filter"), queries.USER_FILTERS)
     page = page_request()
     total, rows = queries.list_users(db_session(), found, page)
-    return list_response([user_resource(row, users_url()) for row in rows], total, page)
+    return list_response([shown(user_resource(row, users_url())) for row in rows], total, page)
 
 
 @bp.post("/Users")
 def create_user() -> Response:
     state = UserState()
     state.set_all(json_body())
-    user = users.create_user(db_session(), g.scim_token, state)
-    return current_user_resource(user.id, 201)
+    created = users.create_user(db_session(), g.scim_token, state)
+    return resource_response(user_resource(created, users_url()), 201)
 
 
 @bp.get("/Users/<user_id>")
@@ -213,6 +233,7 @@ def patch_user(user_id: str) -> Response:
 @bp.delete("/Users/<user_id>")
 def delete_user(user_id: str) -> Response:
     row = user_to_change(user_id)
+    groups.leave_all_groups(db_session(), g.scim_token, row.user, role_groups())
     users.delete_user(db_session(), g.scim_token, row)
     return Response(status=204)
 
@@ -229,8 +250,11 @@ def group_or_404(raw_id: str, *, for_update: bool = False) -> queries.GroupRow:
 
 
 def members_wanted() -> bool:
-    excluded = request.args.get("excludedAttributes", "")
-    return "members" not in {name.strip().lower() for name in excluded.split(",")}
+    """Members are read only for a reply that shows them: a big group's are many."""
+    wanted, excluded = wanted_and_excluded()
+    if wanted is not None:
+        return names_attribute(wanted, "members")
+    return excluded is None or excluded.get("members") is not WHOLE
 
 
 def group_json(row: queries.GroupRow, *, with_members: bool = True) -> dict[str, Any]:
@@ -256,7 +280,8 @@ def list_groups() -> Response:
     page = page_request()
     with_members = members_wanted()
     total, rows = queries.list_groups(db_session(), found, page, with_members=with_members)
-    return list_response([group_json(row, with_members=with_members) for row in rows], total, page)
+    resources = [shown(group_json(row, with_members=with_members)) for row in rows]
+    return list_response(resources, total, page)
 
 
 @bp.post("/Groups")

@@ -117,3 +117,20 @@ def test_renaming_and_unknown_members(http, make_user) -> None:
         http, group["id"], {"op": "add", "path": "members", "value": [{"value": "424242"}]}
     )
     assert (unknown.status_code, unknown.json()["scimType"]) == (400, "invalidValue")
+
+
+def test_a_deleted_admin_loses_the_groups_role_and_comes_back_without_it(
+    http, make_user, db, admin_group
+) -> None:
+    keeper, leaver = people(make_user, 2)
+    create_group(http, admin_group, [keeper, leaver])
+    assert roles(db, keeper, leaver) == [Role.ADMIN, Role.ADMIN]
+
+    assert http.delete(f"/Users/{leaver}").status_code == 204
+    assert roles(db, leaver) == [Role.EMPLOYEE]
+    back = http.post("/Users", json={"userName": "member1@example.com"})
+    assert back.status_code == 201 and back.json()["id"] == str(leaver)
+    assert roles(db, leaver) == [Role.EMPLOYEE]
+    # The last admin cannot be deleted: deleting would deactivate them.
+    refused = http.delete(f"/Users/{keeper}")
+    assert refused.status_code == 400 and "without an active admin" in refused.json()["detail"]

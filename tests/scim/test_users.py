@@ -251,6 +251,14 @@ def test_etags_guard_changes(http: httpx2.Client, scim) -> None:
     )
     assert stale.status_code == 412
     assert stale.json()["status"] == "412"
+    assert stale.json()["scimType"] == "invalidVers"
+
+    fresh = changed.headers["ETag"]
+    unchanged = http.get(f"/Users/{created.id}", headers={"If-None-Match": fresh})
+    assert (unchanged.status_code, unchanged.headers["ETag"]) == (304, fresh)
+    assert http.get(f"/Users/{created.id}", headers={"If-None-Match": etag}).status_code == 200
+    assert http.delete(f"/Users/{created.id}", headers={"If-Match": etag}).status_code == 412
+    assert http.delete(f"/Users/{created.id}", headers={"If-Match": fresh}).status_code == 204
 
 
 @pytest.mark.parametrize(
@@ -361,6 +369,15 @@ def test_a_look_alike_email_is_refused(scim, http: httpx2.Client, make_user) -> 
         response = http.post("/Users", json=attempt)
         assert response.status_code in (400, 409), response.text
         assert response.json()["schemas"] == [ERROR]
+    # Nor can someone already provisioned be renamed to one.
+    created = http.post("/Users", json={"userName": "plain@example.com"}).json()
+    renamed = patch(
+        http,
+        created["id"],
+        {"op": "replace", "path": "userName", "value": f"d{cyrillic_a}na.lookalike@example.com"},
+    )
+    assert renamed.status_code in (400, 409) and renamed.json()["schemas"] == [ERROR]
+    assert http.get(f"/Users/{created['id']}").json()["userName"] == "plain@example.com"
 
 
 def test_the_last_admin_cannot_be_deactivated(http: httpx2.Client, make_user, db) -> None:
@@ -379,3 +396,82 @@ def test_control_characters_in_json_never_reach_the_database(http: httpx2.Client
     )
     assert response.status_code == 200, response.text
     assert person(db, "control.chars@example.com").display_name == "Dana Doe"
+
+
+def test_a_deleted_person_created_again_comes_back_as_themselves(
+    http: httpx2.Client, scim, db
+) -> None:
+    created = scim.create(new_user("returner@example.com", external_id="dir-77"))
+    assert http.delete(f"/Users/{created.id}").status_code == 204
+
+    again = http.post(
+        "/Users",
+        json={"userName": "returner@example.com", "displayName": "Rita Returns", "active": True},
+    )
+
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] == created.id and again.json()["externalId"] == "dir-77"
+    returner = person(db, "returner@example.com")
+    assert (returner.active, returner.display_name) == (True, "Rita Returns")
+    assert http.get(f"/Users/{created.id}").status_code == 200
+    actions = [
+        entry.detail
+        for entry in db.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "scim_user_created",
+                AuditEntry.target == "returner@example.com",
+            )
+        )
+    ]
+    assert len(actions) == 2 and "reactivated" in actions[1] and "Okta" in actions[1]
+
+
+def test_a_deleted_person_is_found_again_by_external_id_under_a_new_address(
+    http: httpx2.Client, scim, db
+) -> None:
+    created = scim.create(new_user("maiden@example.com", external_id="dir-88"))
+    assert http.delete(f"/Users/{created.id}").status_code == 204
+
+    again = http.post("/Users", json={"userName": "married@example.com", "externalId": "dir-88"})
+
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] == created.id
+    assert person(db, "married@example.com").id == int(created.id)
+    # Created once more, the person is there already: a uniqueness error, not a second row.
+    twice = http.post("/Users", json={"userName": "married@example.com", "externalId": "dir-88"})
+    assert twice.status_code == 409 and twice.json()["scimType"] == "uniqueness"
+
+
+def test_the_create_reply_is_the_resource_as_read_back(
+    http: httpx2.Client, make_user: UserFactory
+) -> None:
+    boss = make_user("reply.boss@example.com", role=Role.MANAGER)
+    body = {
+        "userName": "reply@example.com",
+        "externalId": "dir-reply",
+        "title": "Agent",
+        ENTERPRISE: {"department": "  Claims   North ", "manager": {"value": str(boss.id)}},
+    }
+    created = http.post("/Users", json=body)
+
+    read = http.get(f"/Users/{created.json()['id']}")
+    assert created.status_code == 201 and created.headers["ETag"] == read.headers["ETag"]
+    assert created.json() == read.json()
+    taken = http.post("/Users", json={"userName": "other@example.com", "externalId": "dir-reply"})
+    assert taken.status_code == 409 and "externalId" in taken.json()["detail"]
+
+
+def test_a_create_runs_a_fixed_number_of_statements(http: httpx2.Client, count_statements) -> None:
+    """Token, address, department, person, two audit rows, externalId: the provisioning run's
+    cost per person, the same for the first person as for the thousandth."""
+    counts = []
+    for number in range(3):
+        body = {
+            "userName": f"counted{number}@example.com",
+            "externalId": f"dir-counted-{number}",
+            ENTERPRISE: {"department": "Claims"},
+        }
+        with count_statements() as counter:
+            assert http.post("/Users", json=body).status_code == 201
+        counts.append(counter.count)
+    assert counts[1:] == [7, 7], counts

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.emails import canonical_email, mixed_scripts, skeleton_digest
+from portal.accounts.events import ManagerChange, announce_departure, announce_manager_changes
 from portal.accounts.models import Department, Role, User
 from portal.accounts.queries import find_user_by_email, manager_chain_ids
 from portal.accounts.services.signing_in import end_all_sessions
@@ -192,7 +193,7 @@ def update_person(session: Session, actor: User, user: User, details: PersonDeta
     if conflict:
         raise conflict
     _check_role_change(session, actor, user, details.role)
-    old_role = user.role
+    old_role, old_manager_id = user.role, user.manager_id
     try:
         with session.begin_nested():
             _apply_details(session, user, email, details)
@@ -201,6 +202,8 @@ def update_person(session: Session, actor: User, user: User, details: PersonDeta
     change = f"role {old_role.value} → {user.role.value}" if old_role != user.role else ""
     record_audit(session, "user_updated", actor_id=actor.id, target=email, detail=change)
     session.flush()
+    change_of_manager = ManagerChange(user.id, old_manager_id, user.manager_id)
+    announce_manager_changes(session, [change_of_manager], actor_id=actor.id, by=actor.email)
     return user
 
 
@@ -214,6 +217,8 @@ def set_person_active(session: Session, actor: User, user: User, active: bool) -
     user.active = active
     if not active:
         end_all_sessions(session, user)
+        session.flush()
+        announce_departure(session, user.id, actor_id=actor.id, by=actor.email)
     record_audit(
         session,
         "user_reactivated" if active else "user_deactivated",

@@ -277,3 +277,20 @@ def delete_group(
     if _is_mapped(name, role_groups):
         _sync_roles(session, token, members, role_groups)
     session.flush()
+
+
+def leave_all_groups(
+    session: Session, token: ScimToken, user: User, role_groups: RoleGroups
+) -> None:
+    """A person deleted in the directory leaves their groups, and the roles mapped groups gave
+    them go with it (before they are deactivated, so the last-admin rule still judges it)."""
+    names = list(
+        session.scalars(
+            select(ScimGroup.display_name)
+            .join(ScimGroupMember, ScimGroupMember.group_id == ScimGroup.id)
+            .where(ScimGroupMember.user_id == user.id)
+        )
+    )
+    session.execute(delete(ScimGroupMember).where(ScimGroupMember.user_id == user.id))
+    if any(_is_mapped(name, role_groups) for name in names):
+        _sync_roles(session, token, [user.id], role_groups)

@@ -226,6 +226,34 @@ def test_a_token_for_another_audience_is_refused(
     assert failures and "aud" in failures[0]
 
 
+def test_an_id_token_with_another_nonce_is_refused(
+    sso_app: Flask,
+    provider: Provider,
+    make_user: UserFactory,
+    db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from oidc_provider_mock._app import OpenIDCode
+
+    make_user("nonce@example.com")
+    provider.add_person("sub-nonce", email="nonce@example.com", email_verified=True)
+    claims_for_us = OpenIDCode.get_authorization_code_claims
+
+    def claims_from_another_sign_in(self, authorization_code):
+        return {**claims_for_us(self, authorization_code), "nonce": "from-another-sign-in"}
+
+    # A token replayed from another sign-in: signed, for us, but not for this browser's nonce.
+    monkeypatch.setattr(OpenIDCode, "get_authorization_code_claims", claims_from_another_sign_in)
+    client = sso_app.test_client()
+
+    response = sign_in_through(client, provider, "sub-nonce")
+
+    assert response.status_code == 400
+    assert is_signed_out(client)
+    failures = [detail for action, _, detail in audit_actions(db) if action == "sso_failed"]
+    assert failures and "nonce" in failures[0]
+
+
 def test_an_expired_id_token_is_refused(
     stale_sso_app: Flask, stale_provider: Provider, make_user: UserFactory, db: Session
 ) -> None:

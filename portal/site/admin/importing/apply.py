@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.accounts.events import ManagerChange, announce_manager_changes
 from portal.accounts.models import Department, Role, User
 from portal.accounts.services.invitations import issue_invitation
 from portal.core.audit import record_audit
@@ -82,12 +83,21 @@ def _apply_rows(
         user.job_title = row.title
         user.department_id = departments.get(row.department)
     session.flush()
+    moved: list[ManagerChange] = []
+    new_people = set(created)
     for done, row in enumerate(rows, start=1):
         manager = users[row.manager_email] if row.manager_email else None
-        users[row.email].manager_id = manager.id if manager else None
+        person = users[row.email]
+        if person not in new_people and person.manager_id != (manager.id if manager else None):
+            moved.append(
+                ManagerChange(person.id, person.manager_id, manager.id if manager else None)
+            )
+        person.manager_id = manager.id if manager else None
         if progress and done % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
     session.flush()
+    by = f"{actor.email if actor else 'the system'} (org-chart import)"
+    announce_manager_changes(session, moved, actor_id=actor.id if actor else None, by=by)
     return created
 
 
