@@ -57,8 +57,13 @@ POSTGRES_UP = [
     f"ALTER TABLE ideas ADD COLUMN search_document_similar tsvector "
     f"GENERATED ALWAYS AS ({SIMILAR_DOCUMENT}) STORED",
     "CREATE INDEX ix_ideas_search_similar ON ideas USING gin (search_document_similar)",
-    "CREATE INDEX ix_ideas_search_title_trgm ON ideas USING gin (title gin_trgm_ops)",
 ]
+# The operator class lives in the schema the extension was first installed in, which need not
+# be on this connection's search path.
+TRIGRAM_SCHEMA = (
+    "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
+)
+TRIGRAM_INDEX = "CREATE INDEX ix_ideas_search_title_trgm ON ideas USING gin (title {}.gin_trgm_ops)"
 POSTGRES_DOWN = [
     "DROP INDEX IF EXISTS ix_ideas_search_title_trgm",
     "DROP INDEX IF EXISTS ix_ideas_search_similar",
@@ -70,6 +75,9 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for statement in SQLITE_UP if dialect == "sqlite" else POSTGRES_UP:
         op.execute(statement)
+    if dialect == "postgresql":
+        schema = op.get_bind().execute(sa.text(TRIGRAM_SCHEMA)).scalar_one()
+        op.execute(TRIGRAM_INDEX.format(schema))
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("parent_id", sa.Integer(), nullable=True))
         batch_op.create_index("ix_comments_parent_id_id", ["parent_id", "id"], unique=False)

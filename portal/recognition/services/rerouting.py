@@ -185,7 +185,8 @@ def _reroute(
     session.flush()
     set_committed_value(nomination, "version", nomination.version + 1)
     if nomination.status is NominationStatus.PENDING:
-        ask_approvers(session, [person for person in now if person not in before], base_url)
+        newcomers = [person for person in now if person not in before]
+        ask_approvers(session, nomination, newcomers, nomination.current_level, base_url)
     return True
 
 
