@@ -9,6 +9,7 @@ from portal.accounts.models import User
 from portal.demo.ideas import load_demo_ideas
 from portal.demo.organisation import load_demo_people
 from portal.demo.recognition import load_recognition_demo
+from portal.leaderboards.rollups import rebuild_rollups
 
 
 def database_is_empty(session: Session) -> bool:
@@ -21,4 +22,5 @@ def load_demo_data(session: Session) -> int:
     people = load_demo_people(session)
     load_demo_ideas(session)
     load_recognition_demo(session)
+    rebuild_rollups(session)  # the demo moves dates by hand, beside the services
     return people

@@ -22,6 +22,7 @@ from portal.recognition.models import (
     NominationStatus,
     PointsLedgerEntry,
 )
+from portal.recognition.rollups.counting import count_award
 from portal.recognition.rules import FINAL_STATUSES, TRANSITIONS, Level
 
 APPROVALS_LINK = "/recognition/approvals"
@@ -183,6 +184,7 @@ def grant_award(
     move_nomination(
         session, nomination, actor_id, NominationStatus.APPROVED, action, note, **changes
     )
+    count_award(session, nomination)
     award = session.get(Award, nomination.awarded_award_id or nomination.award_id)
     nominee = session.get(User, nomination.nominee_id)
     assert award is not None and nominee is not None
