@@ -50,7 +50,9 @@ def fresh_database(kind: str, scale: str) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    name = f"portal_bench_{scale}"
+    # Named after the checkout too, so two checkouts can run the benchmark at the same time.
+    checkout = "".join(char if char.isalnum() else "_" for char in ROOT.name.lower())
+    name = f"portal_bench_{scale}_{checkout}"
     psql(f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
     return f"{POSTGRES}/{name}"
 
