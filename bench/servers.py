@@ -17,7 +17,8 @@ BIN = Path(sys.executable).parent
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105 - loopback benchmark only
 
-# Generator sizes: the large dataset, and a small one that still has 40 feed pages.
+# Generator sizes: the large dataset, a small one that still has 40 feed pages, and
+# ten times large.
 SCALES = {
     "small": {
         "employees": 300,
@@ -32,6 +33,14 @@ SCALES = {
         "votes": 400000,
         "comments": 40000,
         "nominations": 5000,
+    },
+    # Ten times large: the "cost does not grow with history" check (PostgreSQL).
+    "huge": {
+        "employees": 50000,
+        "ideas": 200000,
+        "votes": 4000000,
+        "comments": 400000,
+        "nominations": 50000,
     },
 }
 
