@@ -23,11 +23,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "idea_day_counts",
+        sa.Column("level", sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("dimension", sa.String(length=16), nullable=False),
         sa.Column("value", sa.String(length=40), nullable=False),
         sa.Column("ideas", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("day", "dimension", "value", name=op.f("pk_idea_day_counts")),
+        sa.PrimaryKeyConstraint(
+            "level", "day", "dimension", "value", name=op.f("pk_idea_day_counts")
+        ),
     )
     op.create_table(
         "person_activity",
@@ -69,6 +72,9 @@ def upgrade() -> None:
         ["cycle_id", "nominations"],
         unique=False,
     )
+    op.create_index(
+        "ix_users_active_department_id", "users", ["active", "department_id"], unique=False
+    )
     _fill()
 
 
@@ -82,6 +88,7 @@ def _fill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_users_active_department_id", table_name="users")
     op.drop_index("ix_cycle_nominators_cycle_id_nominations", table_name="cycle_nominators")
     op.drop_table("cycle_nominators")
     op.drop_table("cycle_nominator_pairs")

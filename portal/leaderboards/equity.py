@@ -66,23 +66,42 @@ def _recognised_in(cycle_id: int):
 
 
 def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentShare]:
-    recognised = (
-        select(CycleRecipient.person_id)
-        .where(CycleRecipient.cycle_id == cycle_id, CycleRecipient.awards > 0)
+    """Active people and those recognised in the cycle, per department: one statement.
+
+    Headcounts group the people by department; the recognised are the cycle's recipients
+    (summary rows), each looked up by key, so the cycle's history is never read.
+    """
+    heads = (
+        select(User.department_id, func.count().label("headcount"))
+        .where(User.active.is_(True))
+        .group_by(User.department_id)
         .subquery()
     )
+    recognised = (
+        select(User.department_id, func.count().label("recognised"))
+        .select_from(CycleRecipient)
+        .join(User, User.id == CycleRecipient.person_id)
+        .where(
+            CycleRecipient.cycle_id == cycle_id,
+            CycleRecipient.awards > 0,
+            User.active.is_(True),
+        )
+        .group_by(User.department_id)
+        .subquery()
+    )
+    name = func.coalesce(Department.name, "No department")
     rows = session.execute(
         select(
-            func.coalesce(Department.name, "No department").label("name"),
-            func.count(User.id).label("headcount"),
-            func.count(recognised.c.person_id).label("recognised"),
+            name.label("name"),
+            heads.c.headcount,
+            func.coalesce(recognised.c.recognised, 0).label("recognised"),
         )
-        .select_from(User)
-        .outerjoin(Department, User.department_id == Department.id)
-        .outerjoin(recognised, recognised.c.person_id == User.id)
-        .where(User.active.is_(True))
-        .group_by(Department.id, Department.name)
-        .order_by(func.coalesce(Department.name, "No department"))
+        .select_from(heads)
+        .outerjoin(Department, Department.id == heads.c.department_id)
+        .outerjoin(
+            recognised, recognised.c.department_id.is_not_distinct_from(heads.c.department_id)
+        )
+        .order_by(name)
     )
     return [DepartmentShare(**row._mapping) for row in rows]
 

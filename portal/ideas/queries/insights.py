@@ -6,13 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.core.dates import day_bounds
 from portal.core.db import utcnow
 from portal.ideas.models import Category, CustomerChannel, Idea, IdeaStatus, Vote
+from portal.ideas.rollups.counting import covering_spans
 from portal.ideas.rollups.models import IdeaDayCount, PersonActivity
 
 FUNNEL = [
@@ -101,13 +102,14 @@ def _participants(session: Session, start: date, end: date) -> tuple[int, int]:
 def get_insights(session: Session, start: date, end: date) -> Insights:
     """Ideas submitted between start and end (inclusive) and what became of them.
 
-    Three statements over summary rows (rollups/models.py): the day counts of the period by
-    dimension and value, the category names, and the people taking part.
+    Three statements over summary rows (rollups/models.py): the counts of the few spans of
+    days that make up the period, by dimension and value; the category names; the people
+    taking part. Medians come from the histograms of tenths of a day in those counts.
     """
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in session.execute(
         select(IdeaDayCount.dimension, IdeaDayCount.value, func.sum(IdeaDayCount.ideas))
-        .where(IdeaDayCount.day >= start, IdeaDayCount.day <= end)
+        .where(tuple_(IdeaDayCount.level, IdeaDayCount.day).in_(covering_spans(start, end)))
         .group_by(IdeaDayCount.dimension, IdeaDayCount.value)
     ):
         if row[2]:

@@ -15,12 +15,13 @@ from portal.ideas.rollups.counting import (
     DAY_COUNTS,
     DAY_KEYS,
     idea_keys,
+    in_every_span,
     last_active_days,
 )
 
 
-def count_day_rows(session: Session) -> Counter[tuple[date, str, str]]:
-    """The day counts of every submitted idea, recounted (in Python: one pass over ideas)."""
+def count_day_rows(session: Session) -> Counter[tuple[int, date, str, str]]:
+    """The span counts of every submitted idea, recounted (in Python: one pass over ideas)."""
     counted: Counter[tuple[date, str, str]] = Counter()
     rows = session.execute(
         select(
@@ -45,7 +46,7 @@ def count_day_rows(session: Session) -> Counter[tuple[date, str, str]]:
                 row.decided_at,
             )
         )
-    return counted
+    return in_every_span(counted)
 
 
 def rebuild_idea_rollups(session: Session) -> int:
@@ -55,8 +56,9 @@ def rebuild_idea_rollups(session: Session) -> int:
         session,
         DAY_COUNTS,
         (
-            {"day": day, "dimension": dimension, "value": value, "ideas": ideas}
-            for (day, dimension, value), ideas in sorted(days.items())
+            {"level": level, "day": day, "dimension": dimension, "value": value, "ideas": ideas}
+            for (level, day, dimension, value), ideas in sorted(days.items())
+            if ideas
         ),
     )
     written += replace_rows(
