@@ -75,6 +75,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_users_active_department_id", "users", ["active", "department_id"], unique=False
     )
+    op.create_index("ix_nominations_status_id", "nominations", ["status", "id"], unique=False)
     _fill()
 
 
@@ -88,6 +89,7 @@ def _fill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_nominations_status_id", table_name="nominations")
     op.drop_index("ix_users_active_department_id", table_name="users")
     op.drop_index("ix_cycle_nominators_cycle_id_nominations", table_name="cycle_nominators")
     op.drop_table("cycle_nominators")

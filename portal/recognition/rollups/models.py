@@ -7,9 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.accounts.models import User
 from portal.core.db import Base
+from portal.recognition.models import Nomination
 
 # The equity view counts active people per department from this index alone.
 USERS_BY_DEPARTMENT = Index("ix_users_active_department_id", User.active, User.department_id)
+# The approvals queue walks the pending nominations in order (queries/approvals.py).
+NOMINATIONS_BY_STATUS = Index("ix_nominations_status_id", Nomination.status, Nomination.id)
 
 
 class CycleRecipient(Base):
