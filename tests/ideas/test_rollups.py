@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from portal.accounts.models import Role
 from portal.ideas.models import Category, CustomerChannel, IdeaStatus
+from portal.ideas.services.comments import add_comment, mark_official_response
 from portal.ideas.services.reviewing import TransitionInput, transition_idea
 from portal.ideas.services.submitting import update_idea
 from portal.ideas.services.voting import cast_vote, withdraw_vote
@@ -46,6 +47,12 @@ def test_every_write_keeps_the_rollups_equal_to_a_recount(
     # Naming a voter co-author drops their vote.
     named = complete_input(category, "Second idea", co_author_emails=(voters[1].email,))
     update_idea(db, voters[0], second.id, named)
+    db.commit()
+    assert verify_rollups(db) == []
+
+    # An official response is the first response.
+    comment = add_comment(db, reviewer, second.id, "We are looking at it.", base_url=BASE_URL)
+    mark_official_response(db, reviewer, comment.id, base_url=BASE_URL)
     db.commit()
     assert verify_rollups(db) == []
 
