@@ -184,7 +184,7 @@ def measure_portal(port: int, floor: Floor, targets: dict, count: int) -> list[M
         timed(voter, floor, "people", "/people", count),
         timed(admin, floor, "notifications", "/notifications", count),
         timed(admin, floor, "admin users", "/admin/users", count),
-        timed_comments(voter, floor, targets["idea_id"], token, count),
+        timed_comments(voter, floor, targets["comment_idea_id"], token, count),
         timed_decisions(approver, floor, targets["to_decide"], approver_token, count),
     ]
 
