@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, tuple_, union
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
@@ -109,7 +109,16 @@ def get_insights(session: Session, start: date, end: date) -> Insights:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in session.execute(
         select(IdeaDayCount.dimension, IdeaDayCount.value, func.sum(IdeaDayCount.ideas))
-        .where(tuple_(IdeaDayCount.level, IdeaDayCount.day).in_(covering_spans(start, end)))
+        .where(
+            # One equality pair per span, so each is a lookup on the key's prefix (a row-value
+            # IN list made SQLite scan the table).
+            or_(
+                *(
+                    (IdeaDayCount.level == level) & (IdeaDayCount.day == first)
+                    for level, first in covering_spans(start, end)
+                )
+            )
+        )
         .group_by(IdeaDayCount.dimension, IdeaDayCount.value)
     ):
         if row[2]:
