@@ -73,7 +73,7 @@ fmt: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# make bench [SCALE=large] - the benchmark against the floor and integrity under load (bench/)
+# make bench [SCALE=large|huge] - the benchmark against the floor and integrity under load (bench/)
 SCALE ?= small
 
 bench: install

@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal import create_app
@@ -18,14 +19,18 @@ from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.core.db import get_database
 from portal.demo.organisation import DEMO_PASSWORD
-from portal.ideas.models import VOTABLE_STATUSES, Idea
+from portal.ideas.models import VOTABLE_STATUSES, Campaign, Idea
 from portal.recognition.models import ApprovalPath, ApprovalStep, Award, NominationStatus
 from portal.recognition.services.deciding import Decision, decide_nomination
 from portal.recognition.services.nominating import NominationRequest, nominate
+from portal.recognition.services.state import AlreadyDecided
 from portal.reviews.queries import get_open_cycle
 
 VOTERS = 100
 RACED_NOMINATIONS = 20
+# Enough for the timed nomination decisions (bench/run.py: warm-up and timed requests).
+DECIDED_NOMINATIONS = 80
+MANAGER = "manager@example.com"
 COMMITTEE = ("director@example.com", "admin@example.com")
 BASE_URL = "http://127.0.0.1"
 
@@ -57,8 +62,13 @@ def by_email(session: Session, email: str) -> User:
     return session.scalars(select(User).where(User.email == email)).one()
 
 
-def raced_nominations(session: Session) -> list[dict[str, int]]:
-    """Committee nominations approved at level one, now waiting for both committee members."""
+def raced_nominations(
+    session: Session, count: int = RACED_NOMINATIONS, skip: int = 0
+) -> list[dict[str, int]]:
+    """Committee nominations approved at level one, now waiting for both committee members.
+
+    Nominators and nominees are consecutive employees after the first `skip` of them.
+    """
     award = session.scalars(
         select(Award).where(Award.approval_path == ApprovalPath.COMMITTEE).order_by(Award.id)
     ).first()
@@ -72,7 +82,8 @@ def raced_nominations(session: Session) -> list[dict[str, int]]:
                 User.email.not_like("bench.%"),
             )
             .order_by(User.id)
-            .limit(RACED_NOMINATIONS + 1)
+            .offset(skip)
+            .limit(count + 1)
         )
     )
     raced = []
@@ -86,14 +97,18 @@ def raced_nominations(session: Session) -> list[dict[str, int]]:
             base_url=BASE_URL,
         )
         level_one = session.get(User, _first_approver(session, nomination.id))
-        decide_nomination(
-            session,
-            level_one,
-            nomination.id,
-            Decision.APPROVE,
-            version=nomination.version,
-            base_url=BASE_URL,
-        )
+        try:
+            with session.begin_nested():
+                decide_nomination(
+                    session,
+                    level_one,
+                    nomination.id,
+                    Decision.APPROVE,
+                    version=nomination.version,
+                    base_url=BASE_URL,
+                )
+        except AlreadyDecided:
+            continue  # the first step's approver could not decide it: leave it out
         session.refresh(nomination)
         if nomination.status is NominationStatus.PENDING and nomination.current_level == 2:
             raced.append({"id": nomination.id, "version": nomination.version})
@@ -108,6 +123,25 @@ def _first_approver(session: Session, nomination_id: int) -> int:
     ).first()
 
 
+def a_campaign(session: Session) -> int:
+    """The first campaign; the generator makes none, so one is added with 500 recent ideas."""
+    existing = session.scalar(select(func.min(Campaign.id)))
+    if existing is not None:
+        return existing
+    today = date.today()
+    campaign = Campaign(
+        question="How could members reach us faster?",
+        starts_on=today - timedelta(days=365),
+        ends_on=today + timedelta(days=30),
+        created_by_id=by_email(session, "admin@example.com").id,
+    )
+    session.add(campaign)
+    session.flush()
+    recent = select(Idea.id).order_by(Idea.id.desc()).limit(500).scalar_subquery()
+    session.execute(update(Idea).where(Idea.id.in_(recent)).values(campaign_id=campaign.id))
+    return campaign.id
+
+
 def popular_votable_ideas(session: Session, count: int) -> list[int]:
     return list(
         session.scalars(
@@ -119,9 +153,28 @@ def popular_votable_ideas(session: Session, count: int) -> list[int]:
     )
 
 
+# The comment benchmark writes on an idea of typical reach: a comment tells every follower,
+# and the most voted idea has thousands (the README gives that case apart).
+TYPICAL_RANK = 1000
+
+
+def typical_idea(session: Session) -> int:
+    return (
+        session.scalar(
+            select(Idea.id)
+            .where(Idea.status.in_(VOTABLE_STATUSES))
+            .order_by(Idea.vote_count.desc(), Idea.id.desc())
+            .offset(TYPICAL_RANK)
+            .limit(1)
+        )
+        or popular_votable_ideas(session, 1)[0]
+    )
+
+
 def prepare(session: Session) -> dict[str, object]:
     voters = add_voters(session)
     raced = raced_nominations(session)
+    to_decide = raced_nominations(session, DECIDED_NOMINATIONS, skip=RACED_NOMINATIONS + 1)
     cycle = get_open_cycle(session)
     ideas = popular_votable_ideas(session, 10)
     nominee = session.scalar(
@@ -133,10 +186,14 @@ def prepare(session: Session) -> dict[str, object]:
         "voters": voters,
         "load_ideas": ideas,
         "idea_id": ideas[0],
+        "comment_idea_id": typical_idea(session),
         "search": word,
         "cycle_id": cycle.id,
         "packet_user_id": nominee,
         "raced": raced,
+        "to_decide": to_decide,
+        "campaign_id": a_campaign(session),
+        "manager": MANAGER,
         "approvers": list(COMMITTEE),
         "ideas": session.scalar(select(func.count()).select_from(Idea)),
     }

@@ -17,7 +17,8 @@ BIN = Path(sys.executable).parent
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105 - loopback benchmark only
 
-# Generator sizes: the large dataset, and a small one that still has 40 feed pages.
+# Generator sizes: the large dataset, a small one that still has 40 feed pages, and
+# ten times large.
 SCALES = {
     "small": {
         "employees": 300,
@@ -32,6 +33,14 @@ SCALES = {
         "votes": 400000,
         "comments": 40000,
         "nominations": 5000,
+    },
+    # Ten times large: the "cost does not grow with history" check (PostgreSQL).
+    "huge": {
+        "employees": 50000,
+        "ideas": 200000,
+        "votes": 4000000,
+        "comments": 400000,
+        "nominations": 50000,
     },
 }
 
@@ -50,7 +59,9 @@ def fresh_database(kind: str, scale: str) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    name = f"portal_bench_{scale}"
+    # Named after the checkout too, so two checkouts can run the benchmark at the same time.
+    checkout = "".join(char if char.isalnum() else "_" for char in ROOT.name.lower())
+    name = f"portal_bench_{scale}_{checkout}"
     psql(f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
     return f"{POSTGRES}/{name}"
 

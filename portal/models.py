@@ -16,6 +16,7 @@ from portal.ideas.models import (
     Impact,
     Vote,
 )
+from portal.ideas.rollups.models import IdeaDayCount, PersonActivity
 from portal.notifications.models import Notification
 from portal.recognition.models import (
     ApprovalStep,
@@ -29,6 +30,7 @@ from portal.recognition.models import (
     PointsLedgerEntry,
     RecognitionPreference,
 )
+from portal.recognition.rollups.models import CycleNominator, CycleNominatorPair, CycleRecipient
 from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.scim.models import ScimAccount, ScimGroup, ScimGroupMember, ScimToken
 
@@ -41,10 +43,14 @@ __all__ = [
     "Category",
     "Celebration",
     "Comment",
+    "CycleNominator",
+    "CycleNominatorPair",
+    "CycleRecipient",
     "Department",
     "Follow",
     "Idea",
     "IdeaCoAuthor",
+    "IdeaDayCount",
     "IdeaEvent",
     "Impact",
     "IntegrityFlag",
@@ -56,6 +62,7 @@ __all__ = [
     "Notification",
     "OidcIdentity",
     "OutboxMessage",
+    "PersonActivity",
     "PointsLedgerEntry",
     "RecognitionPreference",
     "ReviewCycle",

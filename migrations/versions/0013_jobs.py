@@ -17,7 +17,7 @@ from alembic import op
 import portal.core.db
 
 revision: str = "0013"
-down_revision: str | None = "0011_recognition_social"
+down_revision: str | None = "0012_rollups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

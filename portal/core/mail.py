@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import Flask
-from sqlalchemy import Index, String, Text, select
+from sqlalchemy import Index, String, Text, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from portal.core.db import Base, utcnow
@@ -44,6 +44,18 @@ def enqueue_email(session: Session, recipient: str, subject: str, body: str) -> 
     message = OutboxMessage(recipient=recipient, subject=" ".join(subject.split())[:255], body=body)
     session.add(message)
     return message
+
+
+def enqueue_emails(session: Session, messages: list[tuple[str, str, str]]) -> None:
+    """Many (recipient, subject, body) messages in one INSERT, as `enqueue_email` writes each."""
+    if messages:
+        session.execute(
+            insert(OutboxMessage),
+            [
+                {"recipient": recipient, "subject": " ".join(subject.split())[:255], "body": body}
+                for recipient, subject, body in messages
+            ],
+        )
 
 
 def retry_delay(attempts: int) -> timedelta:

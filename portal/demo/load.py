@@ -14,6 +14,7 @@ from portal.demo.ideas import load_demo_ideas
 from portal.demo.nominations import load_demo_nominations
 from portal.demo.organisation import load_demo_people
 from portal.demo.recognition import DemoCycles, load_recognition_demo
+from portal.leaderboards.rollups import rebuild_rollups
 from portal.reviews.models import ReviewCycle, ReviewPacket
 from portal.reviews.services import close_cycle
 
@@ -48,4 +49,5 @@ def load_demo_data(session: Session) -> int:
     add_celebrations(session, seed=2026)
     _close_earlier_cycle(session, cycles)
     session.flush()
+    rebuild_rollups(session)  # the demo moves dates by hand, beside the services
     return people

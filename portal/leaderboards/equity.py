@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -10,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
-from portal.recognition.models import FlagKind, IntegrityFlag, Nomination, NominationStatus
+from portal.recognition.models import FlagKind, IntegrityFlag
+from portal.recognition.rollups.models import CycleNominator, CycleNominatorPair, CycleRecipient
 from portal.reviews.models import ReviewCycle
 from portal.reviews.queries import get_current_cycle
 
@@ -60,27 +60,48 @@ class Equity:
 
 
 def _recognised_in(cycle_id: int):
-    return (
-        select(Nomination.nominee_id)
-        .where(Nomination.cycle_id == cycle_id, Nomination.status == NominationStatus.APPROVED)
-        .distinct()
+    return select(CycleRecipient.person_id).where(
+        CycleRecipient.cycle_id == cycle_id, CycleRecipient.awards > 0
     )
 
 
 def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentShare]:
-    recognised = _recognised_in(cycle_id).subquery()
+    """Active people and those recognised in the cycle, per department: one statement.
+
+    Headcounts group the people by department; the recognised are the cycle's recipients
+    (summary rows), each looked up by key, so the cycle's history is never read.
+    """
+    heads = (
+        select(User.department_id, func.count().label("headcount"))
+        .where(User.active.is_(True))
+        .group_by(User.department_id)
+        .subquery()
+    )
+    recognised = (
+        select(User.department_id, func.count().label("recognised"))
+        .select_from(CycleRecipient)
+        .join(User, User.id == CycleRecipient.person_id)
+        .where(
+            CycleRecipient.cycle_id == cycle_id,
+            CycleRecipient.awards > 0,
+            User.active.is_(True),
+        )
+        .group_by(User.department_id)
+        .subquery()
+    )
+    name = func.coalesce(Department.name, "No department")
     rows = session.execute(
         select(
-            func.coalesce(Department.name, "No department").label("name"),
-            func.count(User.id).label("headcount"),
-            func.count(recognised.c.nominee_id).label("recognised"),
+            name.label("name"),
+            heads.c.headcount,
+            func.coalesce(recognised.c.recognised, 0).label("recognised"),
         )
-        .select_from(User)
-        .outerjoin(Department, User.department_id == Department.id)
-        .outerjoin(recognised, recognised.c.nominee_id == User.id)
-        .where(User.active.is_(True))
-        .group_by(Department.id, Department.name)
-        .order_by(func.coalesce(Department.name, "No department"))
+        .select_from(heads)
+        .outerjoin(Department, Department.id == heads.c.department_id)
+        .outerjoin(
+            recognised, recognised.c.department_id.is_not_distinct_from(heads.c.department_id)
+        )
+        .order_by(name)
     )
     return [DepartmentShare(**row._mapping) for row in rows]
 
@@ -100,39 +121,52 @@ def list_unrecognised(
     return [Unrecognised(**row._mapping) for row in session.execute(query)]
 
 
+CONCENTRATION_FROM = 3
+
+
 def list_concentration(session: Session, cycle_id: int) -> list[NominatorConcentration]:
-    """Nominators with three or more nominations, by how much went to one person."""
+    """Nominators with three or more nominations, by how much went to one person.
+
+    Read from the cycle's nominator rows: the nominators with enough nominations, each joined
+    to the colleague(s) who received the most from them (ties name the first alphabetically).
+    """
     nominator = User.__table__.alias("nominator")
     nominee = User.__table__.alias("nominee")
     rows = session.execute(
         select(
+            CycleNominator.nominator_id,
             nominator.c.display_name.label("giver"),
             nominee.c.display_name.label("receiver"),
-            func.count(Nomination.id).label("nominations"),
+            CycleNominator.nominations,
+            CycleNominator.top_count,
         )
-        .join(nominator, Nomination.nominator_id == nominator.c.id)
-        .join(nominee, Nomination.nominee_id == nominee.c.id)
-        .where(Nomination.cycle_id == cycle_id)
-        .group_by(nominator.c.id, nominator.c.display_name, nominee.c.id, nominee.c.display_name)
+        .join(nominator, CycleNominator.nominator_id == nominator.c.id)
+        .join(
+            CycleNominatorPair,
+            (CycleNominatorPair.cycle_id == CycleNominator.cycle_id)
+            & (CycleNominatorPair.nominator_id == CycleNominator.nominator_id)
+            & (CycleNominatorPair.nominations == CycleNominator.top_count),
+        )
+        .join(nominee, CycleNominatorPair.nominee_id == nominee.c.id)
+        .where(
+            CycleNominator.cycle_id == cycle_id,
+            CycleNominator.nominations >= CONCENTRATION_FROM,
+        )
+        .order_by(CycleNominator.nominator_id, nominee.c.display_name)
     )
-    given: dict[str, Counter[str]] = defaultdict(Counter)
+    result: dict[int, NominatorConcentration] = {}
     for row in rows:
-        given[row.giver][row.receiver] += row.nominations
-    result = []
-    for giver, counts in given.items():
-        total = sum(counts.values())
-        if total < 3:
+        if row.nominator_id in result:
             continue
-        receiver, top = counts.most_common(1)[0]
-        result.append(
-            NominatorConcentration(
-                name=giver,
-                nominations=total,
-                top_recipient=receiver,
-                top_share_percent=round(100 * top / total),
-            )
+        result[row.nominator_id] = NominatorConcentration(
+            name=row.giver,
+            nominations=row.nominations,
+            top_recipient=row.receiver,
+            top_share_percent=round(100 * row.top_count / row.nominations),
         )
-    return sorted(result, key=lambda item: (-item.top_share_percent, -item.nominations, item.name))
+    return sorted(
+        result.values(), key=lambda item: (-item.top_share_percent, -item.nominations, item.name)
+    )
 
 
 def list_flag_tallies(session: Session) -> list[FlagTally]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Delivery, User
 from portal.core.db import utcnow
 from portal.core.errors import NotFound
-from portal.core.mail import enqueue_email
+from portal.core.mail import enqueue_email, enqueue_emails
 from portal.notifications.models import Notification
 
 
@@ -34,21 +34,33 @@ def notify(
         )
     ).all()
     now = utcnow()
-    for user_id, email, delivery in recipients:
-        # Only a digest reader's notifications wait for email (emailed_at empty): someone who
-        # chose no email and later switches to the digest is not sent old news.
-        session.add(
-            Notification(
-                user_id=user_id,
-                message=message[:500],
-                link=link[:500],
-                emailed_at=None if delivery is Delivery.DAILY else now,
-            )
-        )
-        if delivery is Delivery.IMMEDIATE:
-            enqueue_email(
-                session, email, message[:200], f"{message}\n\n{base_url.rstrip('/')}{link}\n"
-            )
+    if not recipients:
+        return 0
+    # One INSERT per table whatever the number of people (an idea can have thousands of
+    # followers). Only a digest reader's notifications wait for email (emailed_at empty):
+    # someone who chose no email and later switches to the digest is not sent old news.
+    session.execute(
+        insert(Notification),
+        [
+            {
+                "user_id": user_id,
+                "message": message[:500],
+                "link": link[:500],
+                "created_at": now,
+                "emailed_at": None if delivery is Delivery.DAILY else now,
+            }
+            for user_id, _email, delivery in recipients
+        ],
+    )
+    body = f"{message}\n\n{base_url.rstrip('/')}{link}\n"
+    enqueue_emails(
+        session,
+        [
+            (email, message[:200], body)
+            for _user_id, email, delivery in recipients
+            if delivery is Delivery.IMMEDIATE
+        ],
+    )
     session.flush()
     return len(recipients)
 

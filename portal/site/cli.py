@@ -29,6 +29,7 @@ from portal.core.preflight import SetupProblem, ensure_database
 from portal.demo.generate.run import NotEmpty, Sizes, generate_demo_data
 from portal.demo.load import database_is_empty, load_demo_data
 from portal.demo.organisation import CONTRACT_PEOPLE, DEMO_PASSWORD
+from portal.leaderboards.cli import rollups_cli, verify_rollups_command
 from portal.reviews.services import CLOSE_CYCLE, start_closing
 from portal.scim.cli import scim_cli
 from portal.site.admin.importing.apply import apply_import
@@ -273,3 +274,5 @@ def register_commands(app: Flask) -> None:
         scim_cli,
     ):
         app.cli.add_command(group)
+    app.cli.add_command(rollups_cli)
+    app.cli.add_command(verify_rollups_command)

@@ -25,7 +25,9 @@ from portal.ideas.models import (
     Vote,
     hot_score,
 )
+from portal.ideas.rollups.models import IdeaDayCount
 from portal.ideas.search import matches_search
+from portal.leaderboards.rollups import verify_rollups
 from portal.recognition.models import (
     ApprovalStep,
     Award,
@@ -71,6 +73,11 @@ def test_counters_equal_the_rows_they_count(generated: Result, db: Session) -> N
     for idea in db.scalars(select(Idea)):
         assert idea.vote_count == votes[idea.id]
         assert idea.comment_count == comments[idea.id]
+
+
+def test_the_rollups_equal_a_recount_of_the_generated_rows(generated: Result, db: Session) -> None:
+    assert verify_rollups(db) == []
+    assert db.scalar(select(func.count()).select_from(IdeaDayCount)) > 0
 
 
 def test_comments_store_the_html_the_services_would(generated: Result, db: Session) -> None:

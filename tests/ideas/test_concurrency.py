@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from portal.ideas.models import Idea, Vote
 from portal.ideas.services.voting import cast_vote, withdraw_vote
+from portal.leaderboards.rollups import verify_rollups
 
 THREADS = 12
 ROUNDS = 6
@@ -50,3 +51,4 @@ def test_concurrent_votes_stay_exact(db, database, make_user, make_idea, employe
             select(func.count(func.distinct(Vote.voter_id))).where(Vote.idea_id == idea.id)
         )
         assert db.get(Idea, idea.id).vote_count == distinct
+    assert verify_rollups(db) == []  # the voters' activity rows too

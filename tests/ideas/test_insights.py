@@ -8,6 +8,7 @@ from portal.ideas.models import IdeaStatus
 from portal.ideas.queries.insights import get_insights
 from portal.ideas.services.reviewing import TransitionInput, transition_idea
 from portal.ideas.services.voting import cast_vote
+from portal.leaderboards.rollups import rebuild_rollups, verify_rollups
 from tests.ideas.conftest import BASE_URL
 
 
@@ -20,6 +21,8 @@ def test_insights_count_ideas_participation_and_timings(db, employee, make_user,
     old = make_idea(employee, "Last year's idea")
     old.submitted_at = utcnow() - timedelta(days=400)
     first.submitted_at = utcnow() - timedelta(days=4)
+    db.commit()
+    rebuild_rollups(db)  # the dates above were moved by hand, beside the services
     db.commit()
     cast_vote(db, voter, first.id)
     transition_idea(
@@ -44,6 +47,7 @@ def test_insights_count_ideas_participation_and_timings(db, employee, make_user,
     assert by_label["Submitted"] == 1 and by_label["Declined"] == 1
     assert [(bar.label, bar.value) for bar in insights.channels] == [("Phone", 2)]
     assert [(bar.label, bar.value) for bar in insights.categories] == [("Call handling", 2)]
+    assert verify_rollups(db) == []
 
 
 def test_the_insights_page_draws_bars_with_a_table_in_fixed_statements(

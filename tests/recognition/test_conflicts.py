@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
 from portal.core.errors import DomainError, Forbidden
+from portal.leaderboards.rollups import verify_rollups
 from portal.recognition.models import (
     ApprovalPath,
     ApprovalStep,
@@ -291,6 +292,7 @@ def test_two_admins_deciding_the_first_level_at_once_make_one_decision(
         select(NominationEvent).where(NominationEvent.action == "approved_level")
     ).all()
     assert len(approvals) == 1
+    assert verify_rollups(db) == []
 
 
 # --- approving at a lower tier skips nothing ------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.passwords import hash_password
@@ -53,6 +54,7 @@ from portal.demo.ideas import CATEGORIES
 from portal.demo.organisation import DEMO_PASSWORD
 from portal.demo.recognition import CATALOGUE, COMMITTEE_EMAILS, half_years
 from portal.ideas.models import Category
+from portal.leaderboards.rollups import rebuild_rollups
 from portal.recognition.models import ApprovalPath, Award, award_committee_members
 from portal.reviews.models import ReviewCycle
 
@@ -107,6 +109,8 @@ def generate_demo_data(
         with connection.begin():
             load_recognition(connection, rng, sizes.nominations, org, now, progress)
             move_sequences_past(connection, (USERS, IDEAS, NOMINATIONS))
+        with connection.begin():
+            rebuild_rollups(Session(bind=connection))
         if connection.dialect.name == "postgresql":
             # Statistics for the planner now, not when autovacuum gets to the loaded tables:
             # until then it plans for the empty tables of a fresh migration.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -45,12 +46,62 @@ def insert_rows(
 ) -> int:
     """Insert the planned rows of `tables` in order, in chunks, under one progress bar."""
     total = sum(len(plan.rows[table]) for table in tables)
+    copying = connection.dialect.name == "postgresql"
     with progress(length=total, label=label) as bar:
         for table in tables:
             for chunk in chunks(plan.rows[table]):
-                connection.execute(insert(table), chunk)
+                if copying:
+                    copy_rows(connection, table, chunk)
+                else:
+                    connection.execute(insert(table), chunk)
                 bar.update(len(chunk))
     return total
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def copy_rows(connection: Connection, table: Table, rows: list[Row]) -> None:
+    """PostgreSQL: rows through COPY, several times faster than INSERTs for millions of votes.
+
+    Rows with the same columns go in one COPY; enums are written by value, as the models
+    store them.
+    """
+    by_columns: dict[tuple[str, ...], list[Row]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(row), []).append(row)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for columns, group in by_columns.items():
+            # COPY skips SQLAlchemy's Python-side defaults, which INSERT would have applied.
+            defaulted = [
+                column
+                for column in table.columns
+                if column.default is not None and column.name not in columns
+            ]
+            names = ", ".join(f'"{name}"' for name in [*columns, *(c.name for c in defaulted)])
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for row in group:
+                    defaults = [_default(column, row) for column in defaulted]
+                    copy.write_row([*(_plain(row[name]) for name in columns), *defaults])
+    finally:
+        cursor.close()
+
+
+class _RowContext:
+    """What a context-sensitive default reads: the parameters of the row being inserted."""
+
+    def __init__(self, row: Row) -> None:
+        self.current_parameters = row
+
+    def get_current_parameters(self, isolate_multiinsert_groups: bool = True) -> Row:
+        return self.current_parameters
+
+
+def _default(column: Any, row: Row) -> Any:
+    default = column.default
+    return _plain(default.arg(_RowContext(row)) if default.is_callable else default.arg)
 
 
 def ensure_named(connection: Connection, table: Table, rows: list[Row]) -> dict[str, int]:

@@ -10,6 +10,7 @@ from portal.core.db import rows_changed, utcnow
 from portal.core.errors import DomainError, Forbidden, NotFound
 from portal.core.markdown import render_markdown
 from portal.ideas.models import Comment, Idea, IdeaStatus
+from portal.ideas.rollups.counting import keys_of, move_idea
 from portal.ideas.rules import check_reviewer
 from portal.ideas.services.shared import find_idea, find_visible_idea
 from portal.ideas.services.telling import comment_texts, tell_idea_people
@@ -128,8 +129,10 @@ def mark_official_response(
         return comment
     comment.official = True
     now = utcnow()
+    counted = keys_of(idea)
     if idea.first_response_at is None:
         idea.first_response_at = now
+    move_idea(session, counted, idea)
     idea.last_activity_at = now
     session.flush()
     tell_idea_people(

@@ -17,6 +17,7 @@ from portal.core.db import rows_changed, utcnow
 from portal.core.errors import DomainError
 from portal.core.inputs import check_amount, check_date
 from portal.ideas.models import Idea, IdeaCoAuthor, IdeaEvent, IdeaStatus, Impact, Vote
+from portal.ideas.rollups.counting import keys_of, move_idea, recount_activity
 from portal.ideas.rules import DECISIONS, TRANSITIONS, check_reviewer, route_review
 from portal.ideas.services.shared import (
     find_idea,
@@ -95,6 +96,7 @@ def _merge_into_original(session: Session, idea: Idea, original_id: int | None) 
         route_review(session, original)
         session.flush()
     idea.duplicate_of_id = original.id
+    recount_activity(session, [*voters, idea.author_id])
     session.expire(original)
     session.expire(idea, ["vote_count", "hot_score"])
 
@@ -144,6 +146,7 @@ def transition_idea(
     idea = find_idea(session, idea_id, for_update=True)
     check_reviewer(session, actor, idea, "change its status")
     _check_transition(idea, change)
+    counted = keys_of(idea)
     if change.to_status is IdeaStatus.DUPLICATE:
         _merge_into_original(session, idea, change.duplicate_of_id)
     elif change.to_status is IdeaStatus.APPROVED:
@@ -166,6 +169,7 @@ def transition_idea(
         idea.decided_at = now
     idea.last_activity_at = now
     session.flush()
+    move_idea(session, counted, idea)
     record_audit(
         session,
         "idea_status_changed",

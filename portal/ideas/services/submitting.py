@@ -22,6 +22,7 @@ from portal.ideas.models import (
     Vote,
     hot_score,
 )
+from portal.ideas.rollups.counting import count_submission, keys_of, move_idea, recount_activity
 from portal.ideas.rules import EDITABLE_STATUSES, route_review
 from portal.ideas.services.shared import find_idea
 from portal.ideas.services.voting import follow_all, move_vote_count
@@ -130,6 +131,7 @@ def _drop_own_votes(session: Session, idea: Idea, co_author_ids: list[int]) -> N
     dropped = rows_changed(
         session, delete(Vote).where(Vote.idea_id == idea.id, Vote.voter_id.in_(co_author_ids))
     )
+    recount_activity(session, co_author_ids if dropped else [])
     if dropped:
         move_vote_count(session, idea.id, -dropped)
         session.expire(idea, ["vote_count", "hot_score"])
@@ -157,6 +159,7 @@ def _submit(session: Session, actor: User, idea: Idea) -> None:
     follow_all(session, idea.id, [actor.id, *co_author_ids])
     route_review(session, idea)
     session.flush()
+    count_submission(session, idea)
 
 
 def submit_idea(session: Session, actor: User, data: IdeaInput, *, draft: bool = False) -> Idea:
@@ -184,7 +187,9 @@ def update_idea(
         raise Conflict("Review has started, so the idea can no longer be edited.")
     if submit or idea.status is not IdeaStatus.DRAFT:
         _check_complete(data)
+    counted = keys_of(idea)
     _apply_input(session, idea, _checked_co_authors(session, idea, actor, data), data)
+    move_idea(session, counted, idea)
     if submit and idea.status is IdeaStatus.DRAFT:
         _submit(session, actor, idea)
     elif idea.status is not IdeaStatus.DRAFT:

@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.core.db import rows_changed, utcnow
 from portal.core.errors import DomainError
 from portal.ideas.models import Follow, Idea, IdeaCoAuthor, Vote, hot_score
+from portal.ideas.rollups.counting import note_vote, recount_activity
 from portal.ideas.services.shared import (
     find_visible_idea,
     insert_ignoring_duplicates,
@@ -61,6 +62,7 @@ def cast_vote(session: Session, actor: User, idea_id: int) -> int:
         session, Vote, [{"idea_id": idea_id, "voter_id": actor.id, "created_at": utcnow()}]
     )
     follow_all(session, idea_id, [actor.id])
+    note_vote(session, idea_id, actor.id)
     count = move_vote_count(session, idea_id, 1) if inserted else idea.vote_count
     session.expire(idea)
     return count
@@ -74,6 +76,7 @@ def withdraw_vote(session: Session, actor: User, idea_id: int) -> int:
     deleted = rows_changed(
         session, delete(Vote).where(Vote.idea_id == idea_id, Vote.voter_id == actor.id)
     )
+    recount_activity(session, [actor.id] if deleted else [])
     count = move_vote_count(session, idea_id, -1) if deleted else idea.vote_count
     session.expire(idea)
     return count

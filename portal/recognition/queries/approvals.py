@@ -80,7 +80,10 @@ def list_pending_approvals(
         )
         .join(nominated, Nomination.award_id == nominated.id)
         .where(
-            ApprovalStep.approver_id == approver_id,
+            # "+ 0" keeps the approver's index out of the plan: their steps pile up with
+            # history, so the query walks the pending nominations in order (few, and a page's
+            # worth at most) and looks up each one's step by key.
+            ApprovalStep.approver_id + 0 == approver_id,
             Nomination.status == NominationStatus.PENDING,
         )
         .order_by(Nomination.id)

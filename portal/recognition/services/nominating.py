@@ -23,6 +23,7 @@ from portal.recognition.models import (
     NominationTrait,
     Trait,
 )
+from portal.recognition.rollups.counting import count_nomination
 from portal.recognition.routing import route_nomination
 from portal.recognition.rules import LIVE_STATUSES
 from portal.recognition.services.integrity import integrity_concerns
@@ -233,6 +234,7 @@ def _create_nomination(session: Session, shared: _Nominating, nominee: User) -> 
         created_at=now,
     )
     _insert_nomination(session, nomination, _duplicate_message(nominee, award))
+    count_nomination(session, nomination)
     session.add_all(
         NominationTrait(nomination_id=nomination.id, trait=trait) for trait in shared.traits
     )

@@ -22,6 +22,7 @@ from portal.recognition.models import (
     NominationStatus,
     PointsLedgerEntry,
 )
+from portal.recognition.rollups.counting import count_award
 from portal.recognition.rules import FINAL_STATUSES, TRANSITIONS, Level
 
 APPROVALS_LINK = "/recognition/approvals"
@@ -222,6 +223,7 @@ def grant_award(
     move_nomination(
         session, nomination, actor_id, NominationStatus.APPROVED, action, note, **changes
     )
+    count_award(session, nomination)
     award = award_of(session, nomination)
     nominee = session.get(User, nomination.nominee_id)
     assert nominee is not None

@@ -1,0 +1,1 @@
+"""Summary rows of recognition kept current in the transaction of each write (counting.py)."""
