@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Delivery, User
@@ -13,6 +14,8 @@ from portal.core.db import utcnow
 from portal.core.errors import NotFound
 from portal.core.mail import enqueue_email, enqueue_emails
 from portal.notifications.models import Notification
+
+NOTIFICATIONS = cast(Table, Notification.__table__)
 
 
 def notify(
@@ -42,7 +45,7 @@ def notify(
     # The table's INSERT, not the ORM's: the ORM splits rows whose emailed_at is empty into
     # their own INSERT, so the count of statements would follow the order of the rows.
     session.execute(
-        insert(Notification.__table__),
+        insert(NOTIFICATIONS),
         [
             {
                 "user_id": user_id,
