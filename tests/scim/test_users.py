@@ -417,10 +417,12 @@ def test_a_deleted_person_created_again_comes_back_as_themselves(
     actions = [
         entry.detail
         for entry in db.scalars(
-            select(AuditEntry).where(
+            select(AuditEntry)
+            .where(
                 AuditEntry.action == "scim_user_created",
                 AuditEntry.target == "returner@example.com",
             )
+            .order_by(AuditEntry.id)
         )
     ]
     assert len(actions) == 2 and "reactivated" in actions[1] and "Okta" in actions[1]
