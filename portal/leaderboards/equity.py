@@ -9,12 +9,15 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
+from portal.core.pagination import Page, beyond, decode_cursor, page_from_rows
 from portal.recognition.models import FlagKind, IntegrityFlag
 from portal.recognition.rollups.models import CycleNominator, CycleNominatorPair, CycleRecipient
 from portal.reviews.models import ReviewCycle
 from portal.reviews.queries import get_current_cycle
 
 UNRECOGNISED_SHOWN = 200
+# The equity page lists the unrecognised a page at a time: the rest follow by key.
+UNRECOGNISED_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class FlagTally:
 class Equity:
     cycle: ReviewCycle | None
     departments: list[DepartmentShare]
-    unrecognised: list[Unrecognised]
+    unrecognised: Page[Unrecognised]
     concentration: list[NominatorConcentration]
     flags: list[FlagTally]
 
@@ -107,18 +110,38 @@ def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentSh
 
 
 def list_unrecognised(
-    session: Session, cycle_id: int, among: set[int] | None = None
+    session: Session,
+    cycle_id: int,
+    among: set[int] | None = None,
+    *,
+    limit: int = UNRECOGNISED_SHOWN,
+    after: tuple[str, int] | None = None,
 ) -> list[Unrecognised]:
-    """Active people with no approved award in the cycle (only those among the ids if given)."""
+    """Active people with no approved award in the cycle (only those among the ids if given),
+    by name, from just after the (name, id) key `after` when given."""
     query = (
         select(User.id, User.display_name, User.job_title)
         .where(User.active.is_(True), User.id.not_in(_recognised_in(cycle_id)))
         .order_by(User.display_name, User.id)
-        .limit(UNRECOGNISED_SHOWN)
+        .limit(limit)
     )
     if among is not None:
         query = query.where(User.id.in_(among))
+    if after is not None:
+        query = query.where(beyond([User.display_name, User.id], after))
     return [Unrecognised(**row._mapping) for row in session.execute(query)]
+
+
+def page_of_unrecognised(session: Session, cycle_id: int, cursor: str | None) -> Page[Unrecognised]:
+    """One page of the unrecognised, walked by (name, id): the same cost on any page."""
+    key = decode_cursor(cursor, 2, (str, int))
+    rows = list_unrecognised(
+        session,
+        cycle_id,
+        limit=UNRECOGNISED_PAGE + 1,
+        after=(key[0], key[1]) if key is not None else None,
+    )
+    return page_from_rows(rows, UNRECOGNISED_PAGE, lambda person: (person.display_name, person.id))
 
 
 CONCENTRATION_FROM = 3
@@ -188,15 +211,18 @@ def list_flag_tallies(session: Session) -> list[FlagTally]:
     ]
 
 
-def get_equity(session: Session) -> Equity:
-    """The current cycle's equity figures: six statements whatever the data."""
+def get_equity(session: Session, cursor: str | None = None) -> Equity:
+    """The current cycle's equity figures: six statements whatever the data.
+
+    `cursor` is where the page of unrecognised people starts (the first page without it).
+    """
     cycle = get_current_cycle(session)
     if cycle is None:
-        return Equity(None, [], [], [], list_flag_tallies(session))
+        return Equity(None, [], Page([], None), [], list_flag_tallies(session))
     return Equity(
         cycle,
         list_department_shares(session, cycle.id),
-        list_unrecognised(session, cycle.id),
+        page_of_unrecognised(session, cycle.id, cursor),
         list_concentration(session, cycle.id),
         list_flag_tallies(session),
     )
