@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
+from portal.accounts.rollups.models import NO_DEPARTMENT, DepartmentHeadcount
 from portal.core.pagination import Page, beyond, decode_cursor, page_from_rows
 from portal.recognition.models import FlagKind, IntegrityFlag
 from portal.recognition.rollups.models import CycleNominator, CycleNominatorPair, CycleRecipient
@@ -71,17 +72,21 @@ def _recognised_in(cycle_id: int):
 def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentShare]:
     """Active people and those recognised in the cycle, per department: one statement.
 
-    Headcounts group the people by department; the recognised are the cycle's recipients
-    (summary rows), each looked up by key, so the cycle's history is never read.
+    Headcounts are the departments' summary rows (kept by every account write); the
+    recognised are the cycle's recipients (summary rows), each looked up by key, so neither
+    every person nor the cycle's history is read.
     """
     heads = (
-        select(User.department_id, func.count().label("headcount"))
-        .where(User.active.is_(True))
-        .group_by(User.department_id)
+        select(
+            DepartmentHeadcount.department_key,
+            DepartmentHeadcount.people.label("headcount"),
+        )
+        .where(DepartmentHeadcount.people != 0)
         .subquery()
     )
+    department_key = func.coalesce(User.department_id, NO_DEPARTMENT)
     recognised = (
-        select(User.department_id, func.count().label("recognised"))
+        select(department_key.label("department_key"), func.count().label("recognised"))
         .select_from(CycleRecipient)
         .join(User, User.id == CycleRecipient.person_id)
         .where(
@@ -89,7 +94,7 @@ def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentSh
             CycleRecipient.awards > 0,
             User.active.is_(True),
         )
-        .group_by(User.department_id)
+        .group_by(department_key)
         .subquery()
     )
     name = func.coalesce(Department.name, "No department")
@@ -100,10 +105,8 @@ def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentSh
             func.coalesce(recognised.c.recognised, 0).label("recognised"),
         )
         .select_from(heads)
-        .outerjoin(Department, Department.id == heads.c.department_id)
-        .outerjoin(
-            recognised, recognised.c.department_id.is_not_distinct_from(heads.c.department_id)
-        )
+        .outerjoin(Department, Department.id == heads.c.department_key)
+        .outerjoin(recognised, recognised.c.department_key == heads.c.department_key)
         .order_by(name)
     )
     return [DepartmentShare(**row._mapping) for row in rows]
