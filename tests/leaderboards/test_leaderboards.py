@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.core.db import utcnow
+from portal.core.pagination import encode_cursor
 from portal.leaderboards import equity as equity_module
 from portal.leaderboards.periods import Period, calendar_range
 from portal.leaderboards.queries import (
@@ -187,6 +188,8 @@ def test_the_unrecognised_come_a_page_at_a_time(db, org: Org, cycle, admin, logi
     active = db.scalars(select(User.display_name).where(User.active.is_(True))).all()
     assert sorted(seen) == sorted(active) and len(seen) == len(set(seen))
     # A forged cursor is the first page, not an error.
+    for forged in ([1, 2], ["Ann", 2**40], ["\x00", 1], ["Ann"]):
+        assert client.get(f"/admin/equity?after={encode_cursor(forged)}").status_code == 200
     assert client.get("/admin/equity?after=%5B1%2C2%5D").status_code == 200
 
 
