@@ -291,7 +291,9 @@ def test_a_database_with_people_is_left_alone(
 
 def test_reset_replaces_everything_with_the_same_data(generated: Result, app: Flask, db) -> None:
     def fingerprint() -> list:
-        return db.execute(select(Idea.id, Idea.title, Idea.status, Idea.vote_count)).all()
+        return db.execute(
+            select(Idea.id, Idea.title, Idea.status, Idea.vote_count).order_by(Idea.id)
+        ).all()
 
     before = fingerprint()
     db.rollback()
