@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.accounts.rollups.counting import count_people_on_every_flush
 from portal.accounts.sso import oidc
 from portal.core import db, jobs
 from portal.core.config import config_from_environment
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     oidc.init_app(app)
     hand_down_open_cycle(app, get_open_cycle)
     reroute_when_managers_change()
+    count_people_on_every_flush(db.get_database(app).write_sessions)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "basic"

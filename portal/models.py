@@ -1,6 +1,7 @@
 """Imports every model module so the metadata knows every table (Alembic, tests)."""
 
 from portal.accounts.models import Department, InvitationToken, User
+from portal.accounts.rollups.models import DepartmentHeadcount
 from portal.accounts.sso.models import OidcIdentity
 from portal.core.audit import AuditEntry
 from portal.core.jobs import Job
@@ -47,6 +48,7 @@ __all__ = [
     "CycleNominatorPair",
     "CycleRecipient",
     "Department",
+    "DepartmentHeadcount",
     "Follow",
     "Idea",
     "IdeaCoAuthor",

@@ -80,11 +80,16 @@ def upgrade() -> None:
 
 
 def _fill() -> None:
-    """Count the existing rows; the rebuild reads only columns this revision already has."""
-    from portal.leaderboards.rollups import rebuild_rollups
+    """Count the existing rows; the rebuild reads only columns this revision already has.
+
+    Only this revision's tables: later revisions fill their own (0014 the headcounts).
+    """
+    from portal.ideas.rollups.recount import rebuild_idea_rollups
+    from portal.recognition.rollups.recount import rebuild_recognition_rollups
 
     session = Session(bind=op.get_bind())
-    rebuild_rollups(session)
+    rebuild_idea_rollups(session)
+    rebuild_recognition_rollups(session)
     session.flush()
 
 

@@ -9,12 +9,16 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
 from portal.accounts.queries import report_ids
+from portal.accounts.rollups.models import NO_DEPARTMENT, DepartmentHeadcount
+from portal.core.pagination import Page, beyond, decode_cursor, page_from_rows
 from portal.recognition.models import FlagKind, IntegrityFlag
 from portal.recognition.rollups.models import CycleNominator, CycleNominatorPair, CycleRecipient
 from portal.reviews.models import ReviewCycle
 from portal.reviews.queries import get_current_cycle
 
 UNRECOGNISED_SHOWN = 200
+# The equity page lists the unrecognised a page at a time: the rest follow by key.
+UNRECOGNISED_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class FlagTally:
 class Equity:
     cycle: ReviewCycle | None
     departments: list[DepartmentShare]
-    unrecognised: list[Unrecognised]
+    unrecognised: Page[Unrecognised]
     concentration: list[NominatorConcentration]
     flags: list[FlagTally]
 
@@ -68,17 +72,21 @@ def _recognised_in(cycle_id: int):
 def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentShare]:
     """Active people and those recognised in the cycle, per department: one statement.
 
-    Headcounts group the people by department; the recognised are the cycle's recipients
-    (summary rows), each looked up by key, so the cycle's history is never read.
+    Headcounts are the departments' summary rows (kept by every account write); the
+    recognised are the cycle's recipients (summary rows), each looked up by key, so neither
+    every person nor the cycle's history is read.
     """
     heads = (
-        select(User.department_id, func.count().label("headcount"))
-        .where(User.active.is_(True))
-        .group_by(User.department_id)
+        select(
+            DepartmentHeadcount.department_key,
+            DepartmentHeadcount.people.label("headcount"),
+        )
+        .where(DepartmentHeadcount.people != 0)
         .subquery()
     )
+    department_key = func.coalesce(User.department_id, NO_DEPARTMENT)
     recognised = (
-        select(User.department_id, func.count().label("recognised"))
+        select(department_key.label("department_key"), func.count().label("recognised"))
         .select_from(CycleRecipient)
         .join(User, User.id == CycleRecipient.person_id)
         .where(
@@ -86,7 +94,7 @@ def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentSh
             CycleRecipient.awards > 0,
             User.active.is_(True),
         )
-        .group_by(User.department_id)
+        .group_by(department_key)
         .subquery()
     )
     name = func.coalesce(Department.name, "No department")
@@ -97,28 +105,46 @@ def list_department_shares(session: Session, cycle_id: int) -> list[DepartmentSh
             func.coalesce(recognised.c.recognised, 0).label("recognised"),
         )
         .select_from(heads)
-        .outerjoin(Department, Department.id == heads.c.department_id)
-        .outerjoin(
-            recognised, recognised.c.department_id.is_not_distinct_from(heads.c.department_id)
-        )
+        .outerjoin(Department, Department.id == heads.c.department_key)
+        .outerjoin(recognised, recognised.c.department_key == heads.c.department_key)
         .order_by(name)
     )
     return [DepartmentShare(**row._mapping) for row in rows]
 
 
 def list_unrecognised(
-    session: Session, cycle_id: int, among: set[int] | None = None
+    session: Session,
+    cycle_id: int,
+    among: set[int] | None = None,
+    *,
+    limit: int = UNRECOGNISED_SHOWN,
+    after: tuple[str, int] | None = None,
 ) -> list[Unrecognised]:
-    """Active people with no approved award in the cycle (only those among the ids if given)."""
+    """Active people with no approved award in the cycle (only those among the ids if given),
+    by name, from just after the (name, id) key `after` when given."""
     query = (
         select(User.id, User.display_name, User.job_title)
         .where(User.active.is_(True), User.id.not_in(_recognised_in(cycle_id)))
         .order_by(User.display_name, User.id)
-        .limit(UNRECOGNISED_SHOWN)
+        .limit(limit)
     )
     if among is not None:
         query = query.where(User.id.in_(among))
+    if after is not None:
+        query = query.where(beyond([User.display_name, User.id], after))
     return [Unrecognised(**row._mapping) for row in session.execute(query)]
+
+
+def page_of_unrecognised(session: Session, cycle_id: int, cursor: str | None) -> Page[Unrecognised]:
+    """One page of the unrecognised, walked by (name, id): the same cost on any page."""
+    key = decode_cursor(cursor, 2, (str, int))
+    rows = list_unrecognised(
+        session,
+        cycle_id,
+        limit=UNRECOGNISED_PAGE + 1,
+        after=(key[0], key[1]) if key is not None else None,
+    )
+    return page_from_rows(rows, UNRECOGNISED_PAGE, lambda person: (person.display_name, person.id))
 
 
 CONCENTRATION_FROM = 3
@@ -188,15 +214,18 @@ def list_flag_tallies(session: Session) -> list[FlagTally]:
     ]
 
 
-def get_equity(session: Session) -> Equity:
-    """The current cycle's equity figures: six statements whatever the data."""
+def get_equity(session: Session, cursor: str | None = None) -> Equity:
+    """The current cycle's equity figures: six statements whatever the data.
+
+    `cursor` is where the page of unrecognised people starts (the first page without it).
+    """
     cycle = get_current_cycle(session)
     if cycle is None:
-        return Equity(None, [], [], [], list_flag_tallies(session))
+        return Equity(None, [], Page([], None), [], list_flag_tallies(session))
     return Equity(
         cycle,
         list_department_shares(session, cycle.id),
-        list_unrecognised(session, cycle.id),
+        page_of_unrecognised(session, cycle.id, cursor),
         list_concentration(session, cycle.id),
         list_flag_tallies(session),
     )

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.accounts.models import Department, User
+from portal.accounts.rollups.models import DepartmentHeadcount
 from portal.core.dates import day_bounds
 from portal.core.db import utcnow
 from portal.core.errors import DomainError
@@ -133,16 +134,14 @@ def _grouped(filters: LeaderboardFilters) -> Select:
             null().label("heads"),
         )
         return query.group_by(lead.id, lead.display_name)
-    heads = (
-        select(User.department_id, func.count(User.id).label("heads"))
-        .where(User.active.is_(True))
-        .group_by(User.department_id)
-        .subquery()
-    )
+    # Active people per department from the headcount rows, not a count of every person.
+    heads = select(
+        DepartmentHeadcount.department_key, DepartmentHeadcount.people.label("heads")
+    ).subquery()
     name = func.coalesce(Department.name, "No department").label("name")
     query = (
         base.outerjoin(Department, nominee.department_id == Department.id)
-        .outerjoin(heads, heads.c.department_id == nominee.department_id)
+        .outerjoin(heads, heads.c.department_key == nominee.department_id)
         .add_columns(
             func.coalesce(Department.id, 0).label("key"),
             name,

@@ -251,3 +251,15 @@ def test_the_review_queue_costs_the_same_with_own_and_routed_ideas(
     html = client.get("/ideas/review").get_data(as_text=True)
     assert "Routed idea 3" in html and "director's own idea" not in html
     assert statements() == few
+
+
+def test_a_reviewer_co_writing_one_idea_leaves_the_others_unnoted(db, make_user, make_idea):
+    """The note looks at each idea's own co-authors, not at anybody's."""
+    admin = make_user(role=Role.ADMIN, department="Operations")
+    employee = make_user()
+    co_written = make_idea(employee, co_author_emails=(admin.email,))
+    plain = make_idea(make_user())
+    reviewer = make_user(role=Role.ADMIN, department="Operations")
+    notes = queue(db, reviewer)
+    assert notes[co_written.id] is not None and notes[co_written.id].startswith("Routed to you")
+    assert notes[plain.id] is None

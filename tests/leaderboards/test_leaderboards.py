@@ -7,10 +7,13 @@ import io
 import re
 from datetime import date
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import User
 from portal.core.db import utcnow
+from portal.core.pagination import encode_cursor
+from portal.leaderboards import equity as equity_module
 from portal.leaderboards.periods import Period, calendar_range
 from portal.leaderboards.queries import (
     PAGE_SIZE,
@@ -154,15 +157,40 @@ def test_the_equity_view(db, org: Org, spot, cycle, admin, login_as):
         award_to(db, org.employee, org.colleague, award, org.manager)
     page = login_as(admin).get("/admin/equity").get_data(as_text=True)
     # Seven people in the department (the admin too); one of them recognised.
-    assert '<th scope="row">Customer Experience</th><td>7</td><td>1</td><td>14%</td>' in page
-    assert '<th scope="row">Emery Employee</th><td>3</td><td>Casey Colleague</td><td>100%</td>' in (
-        page
-    )
+    assert (
+        '<th scope="row">Customer Experience</th><td data-label="People">7</td>'
+        '<td data-label="Recognised">1</td><td data-label="Share">14%</td>'
+    ) in page
+    assert (
+        '<th scope="row">Emery Employee</th><td data-label="Nominations">3</td>'
+        '<td data-label="Most went to">Casey Colleague</td><td data-label="Share">100%</td>'
+    ) in page
     unrecognised = page.split("Not yet recognised this cycle", 1)[1]
     assert (
         "Oscar Outsider" in unrecognised
         and "Casey Colleague" not in unrecognised.split("Integrity flags")[0]
     )
+
+
+def test_the_unrecognised_come_a_page_at_a_time(db, org: Org, cycle, admin, login_as, monkeypatch):
+    monkeypatch.setattr(equity_module, "UNRECOGNISED_PAGE", 2)
+    client = login_as(admin)
+    seen: list[str] = []
+    address = "/admin/equity"
+    for _ in range(10):
+        page = client.get(address).get_data(as_text=True)
+        listed = page.split("Not yet recognised this cycle", 1)[1].split("Integrity flags")[0]
+        seen += re.findall(r'/people/\d+">([^<]+)</a>', listed)
+        found = re.search(r'rel="next" href="([^"]+)"', listed)
+        if found is None:
+            break
+        address = found.group(1).replace("&amp;", "&")
+    active = db.scalars(select(User.display_name).where(User.active.is_(True))).all()
+    assert sorted(seen) == sorted(active) and len(seen) == len(set(seen))
+    # A forged cursor is the first page, not an error.
+    for forged in ([1, 2], ["Ann", 2**40], ["\x00", 1], ["Ann"]):
+        assert client.get(f"/admin/equity?after={encode_cursor(forged)}").status_code == 200
+    assert client.get("/admin/equity?after=%5B1%2C2%5D").status_code == 200
 
 
 def test_managers_see_their_reports_not_yet_recognised(db, org: Org, spot, cycle, login_as):

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
+from portal.accounts.rollups.models import DepartmentHeadcount
 from portal.core.dates import day_bounds
 from portal.core.db import utcnow
 from portal.ideas.models import Category, CustomerChannel, Idea, IdeaStatus, Vote
@@ -78,7 +78,8 @@ def _participants(session: Session, start: date, end: date) -> tuple[int, int]:
     A period that reaches today is read from each person's last active day (an index range);
     one that ended earlier is counted from the votes and ideas of the period.
     """
-    employees = select(func.count()).select_from(User).where(User.active).scalar_subquery()
+    # Active people from the departments' headcount rows: a handful of rows, not every person.
+    employees = select(func.coalesce(func.sum(DepartmentHeadcount.people), 0)).scalar_subquery()
     if end >= utcnow().date():
         active = (
             select(func.count())

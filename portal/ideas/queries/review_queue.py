@@ -53,23 +53,33 @@ def _queue_walk(
     return select(query.subquery().c.id)
 
 
-def _written_by_a_reviewer() -> ColumnElement[bool]:
-    """Whether the idea's author or a co-author reviews it by role (an admin, or a manager of
-    its department: rules.reviews_by_role), so it went to another reviewer."""
-    writer = aliased(User)
-    return exists().where(
+def _reviews_by_role(writer: Any) -> ColumnElement[bool]:
+    return and_(
         writer.active.is_(True),
-        or_(
-            writer.id == Idea.author_id,
-            writer.id.in_(
-                select(co_authors_table.c.user_id).where(co_authors_table.c.idea_id == Idea.id)
-            ),
-        ),
         or_(
             writer.role == Role.ADMIN,
             and_(writer.role == Role.MANAGER, writer.department_id == Idea.department_id),
         ),
     )
+
+
+def _written_by_a_reviewer() -> ColumnElement[bool]:
+    """Whether the idea's author or a co-author reviews it by role (an admin, or a manager of
+    its department: rules.reviews_by_role), so it went to another reviewer.
+
+    Two EXISTS, each correlated to the page's idea and read by key (the author's row; the
+    idea's co-author rows): a co-author list nested in the writer's EXISTS would not see the
+    outer idea and would read every idea's co-authors.
+    """
+    author = aliased(User)
+    co_author = aliased(User)
+    by_author = exists().where(author.id == Idea.author_id, _reviews_by_role(author))
+    by_co_author = exists().where(
+        co_authors_table.c.idea_id == Idea.id,
+        co_author.id == co_authors_table.c.user_id,
+        _reviews_by_role(co_author),
+    )
+    return or_(by_author, by_co_author)
 
 
 def _routed_note(

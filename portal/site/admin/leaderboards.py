@@ -92,4 +92,4 @@ def leaderboards_csv():
 @bp.get("/equity")
 @admin_required
 def equity():
-    return render("admin/equity.html", equity=get_equity(db_session()))
+    return render("admin/equity.html", equity=get_equity(db_session(), request.args.get("after")))

@@ -1,0 +1,1 @@
+"""Summary rows about people, kept current by every write to an account."""
