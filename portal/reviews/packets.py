@@ -117,11 +117,15 @@ def _people(session: Session, user_ids: list[int] | None) -> list[_Person]:
     return [_Person(**row._mapping) for row in session.execute(query)]
 
 
+# Made once: a fresh alias adapts every column again on each request.
+_NOMINATOR = aliased(User, name="nominator")
+
+
 def _approved_awards(
     session: Session, cycle_id: int, user_ids: list[int] | None
 ) -> tuple[dict[int, list[PacketAward]], dict[int, set[int]]]:
     """Each person's approved awards in the cycle, and who nominated them."""
-    nominator = aliased(User)
+    nominator = _NOMINATOR
     query = (
         select(
             Nomination.id,
