@@ -180,9 +180,12 @@ class PersonAward:
     decided_at: datetime
 
 
+_NOMINATOR = aliased(User, name="nominator")  # made once: see cards.py
+
+
 def list_person_awards(session: Session, user_id: int, viewer: User) -> list[PersonAward]:
     """A person's approved awards for their profile, if the viewer may see them: one statement."""
-    nominator = aliased(User)
+    nominator = _NOMINATOR
     rows = session.execute(
         select(
             Nomination.id.label("nomination_id"),
