@@ -71,3 +71,23 @@ def test_the_wall_runs_the_same_statements_at_5_and_500_awards_and_pages_through
         )
     ]
     assert many_ids == expected
+
+
+def test_approvals_offer_the_awards_below_each_card_tier_in_catalogue_order() -> None:
+    from types import SimpleNamespace
+
+    from portal.core.pagination import Page
+    from portal.recognition.models import AwardTier
+    from portal.recognition.queries.approvals import ApprovalsPage
+
+    tiers = [AwardTier.QUARTERLY, AwardTier.SPOT, AwardTier.ANNUAL, AwardTier.SPOT]
+    awards = [
+        SimpleNamespace(name=f"award {number}", tier=tier) for number, tier in enumerate(tiers)
+    ]
+    page = ApprovalsPage(Page([], None), awards)  # type: ignore[arg-type]
+    names = {tier: [award.name for award in page.lower_than(tier)] for tier in AwardTier}
+    assert names == {
+        AwardTier.SPOT: [],
+        AwardTier.QUARTERLY: ["award 1", "award 3"],
+        AwardTier.ANNUAL: ["award 0", "award 1", "award 3"],
+    }
