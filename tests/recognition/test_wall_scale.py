@@ -91,3 +91,28 @@ def test_approvals_offer_the_awards_below_each_card_tier_in_catalogue_order() ->
         AwardTier.QUARTERLY: ["award 1", "award 3"],
         AwardTier.ANNUAL: ["award 0", "award 1", "award 3"],
     }
+
+
+def test_a_decision_runs_the_same_statements_at_5_and_500_awards(
+    db, org: Org, spot, cycle, count_statements, make_user
+):
+    from portal.recognition.services.deciding import Decision, decide_nomination
+    from tests.recognition.test_views import BASE, submit
+
+    people = [
+        make_user(f"decided{number}@example.com", manager=org.manager) for number in range(24)
+    ]
+
+    def statements(nominee) -> int:
+        nomination = submit(db, org.employee, nominee, spot)
+        with count_statements() as counter:
+            decide_nomination(
+                db, org.manager, nomination.id, Decision.APPROVE, version=1, base_url=BASE
+            )
+            db.commit()
+        return counter.count
+
+    add_approved(db, cycle, spot, people, 5)
+    few = statements(people[0])
+    add_approved(db, cycle, spot, people[::-1], 495)
+    assert statements(people[1]) == few
