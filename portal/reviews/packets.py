@@ -187,7 +187,12 @@ def _distinct_nominators_by_team(
             Nomination.nominee_id.label("nominee_id"),
             func.count(func.distinct(Nomination.nominator_id)).label("givers"),
         )
-        .where(Nomination.cycle_id == cycle_id, Nomination.status == NominationStatus.APPROVED)
+        .where(
+            Nomination.cycle_id == cycle_id,
+            Nomination.status == NominationStatus.APPROVED,
+            # Only these teams' awards: an export batch would count the whole cycle's again.
+            Nomination.nominee_id.in_(select(User.id).where(User.manager_id.in_(manager_ids))),
+        )
         .group_by(Nomination.nominee_id)
         .subquery()
     )
