@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from portal.core.text import clean_text
 
@@ -32,3 +32,14 @@ def csv_text(header: Sequence[str], rows: Iterable[Iterable[object]]) -> str:
     writer.writerow(header)
     writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
+
+
+def csv_chunks(
+    header: Sequence[str], batches: Iterable[Iterable[Iterable[object]]]
+) -> Iterator[str]:
+    """`csv_text` in pieces for a streamed download: the header, then one piece per batch."""
+    yield csv_text(header, [])
+    for batch in batches:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([spreadsheet_cell(value) for value in row] for row in batch)
+        yield buffer.getvalue()

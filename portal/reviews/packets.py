@@ -117,11 +117,15 @@ def _people(session: Session, user_ids: list[int] | None) -> list[_Person]:
     return [_Person(**row._mapping) for row in session.execute(query)]
 
 
+# Made once: a fresh alias adapts every column again on each request.
+_NOMINATOR = aliased(User, name="nominator")
+
+
 def _approved_awards(
     session: Session, cycle_id: int, user_ids: list[int] | None
 ) -> tuple[dict[int, list[PacketAward]], dict[int, set[int]]]:
     """Each person's approved awards in the cycle, and who nominated them."""
-    nominator = aliased(User)
+    nominator = _NOMINATOR
     query = (
         select(
             Nomination.id,
@@ -183,7 +187,12 @@ def _distinct_nominators_by_team(
             Nomination.nominee_id.label("nominee_id"),
             func.count(func.distinct(Nomination.nominator_id)).label("givers"),
         )
-        .where(Nomination.cycle_id == cycle_id, Nomination.status == NominationStatus.APPROVED)
+        .where(
+            Nomination.cycle_id == cycle_id,
+            Nomination.status == NominationStatus.APPROVED,
+            # Only these teams' awards: an export batch would count the whole cycle's again.
+            Nomination.nominee_id.in_(select(User.id).where(User.manager_id.in_(manager_ids))),
+        )
         .group_by(Nomination.nominee_id)
         .subquery()
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Department, User
@@ -13,7 +15,7 @@ from portal.accounts.queries import report_ids
 from portal.core.db import utcnow
 from portal.core.errors import Forbidden, NotFound
 from portal.core.pagination import Page, beyond, decode_cursor, page_from_rows
-from portal.core.spreadsheets import csv_text
+from portal.core.spreadsheets import csv_chunks
 from portal.recognition.cycles import OpenCycle
 from portal.reviews.exports import cycle_file_name
 from portal.reviews.models import ReviewCycle, ReviewPacket
@@ -130,27 +132,71 @@ def get_packet(session: Session, viewer: User, cycle_id: int, user_id: int) -> P
 
 def list_cycle_packets(session: Session, cycle_id: int) -> list[Packet]:
     """Every packet of a cycle for the HR export: frozen ones once it is closed."""
-    return get_cycle_export(session, cycle_id, "csv").packets
+    export = get_cycle_export(session, cycle_id, "csv")
+    return [packet for batch in export.batches for packet in batch]
+
+
+# People per batch of an export: memory and statements per batch stay fixed at any size;
+# smaller batches repeat the per-batch scans of votes and idea events more often.
+EXPORT_BATCH = 1000
 
 
 @dataclass(frozen=True)
 class CycleExport:
     file_name: str  # carries the cycle's name and dates
-    packets: list[Packet]
+    batches: Iterator[list[Packet]]  # read lazily, in key order, while the response streams
 
 
-def get_cycle_export(session: Session, cycle_id: int, extension: str) -> CycleExport:
-    """The packets of a cycle for the HR export, and the file name they download as."""
+def get_cycle_export(
+    session: Session, cycle_id: int, extension: str, batch_size: int | None = None
+) -> CycleExport:
+    """The packets of a cycle for the HR export, and the file name they download as.
+
+    The cycle is read now (a missing one is a 404 before any byte is sent); the packets are
+    read batch by batch as the caller iterates, with a fixed number of statements per batch.
+    """
     cycle = get_cycle(session, cycle_id)
     name = cycle_file_name(cycle.name, cycle.starts_on, cycle.ends_on, extension)
+    size = batch_size or EXPORT_BATCH
     if cycle.closed_at is None:
-        return CycleExport(name, build_packets(session, cycle))
-    contents = session.scalars(
-        select(ReviewPacket.content)
-        .where(ReviewPacket.cycle_id == cycle_id)
-        .order_by(ReviewPacket.user_id)
-    )
-    return CycleExport(name, [Packet.from_dict(content) for content in contents])
+        return CycleExport(name, _live_batches(session, cycle, size))
+    return CycleExport(name, _frozen_batches(session, cycle_id, size))
+
+
+def _live_batches(session: Session, cycle: ReviewCycle, size: int) -> Iterator[list[Packet]]:
+    """Live packets by (display name, id), the order `build_packets` gives everyone in."""
+    after: tuple[str, int] | None = None
+    while True:
+        query = select(User.id, User.display_name).order_by(User.display_name, User.id)
+        if after is not None:
+            query = query.where(tuple_(User.display_name, User.id) > tuple_(*after))
+        rows = list(session.execute(query.limit(size)))
+        if not rows:
+            return
+        yield build_packets(session, cycle, [row.id for row in rows])
+        if len(rows) < size:
+            return
+        after = (rows[-1].display_name, rows[-1].id)
+
+
+def _frozen_batches(session: Session, cycle_id: int, size: int) -> Iterator[list[Packet]]:
+    """Frozen packets by person id, one statement per batch."""
+    after = 0
+    while True:
+        rows = list(
+            session.execute(
+                select(ReviewPacket.user_id, ReviewPacket.content)
+                .where(ReviewPacket.cycle_id == cycle_id, ReviewPacket.user_id > after)
+                .order_by(ReviewPacket.user_id)
+                .limit(size)
+            )
+        )
+        if not rows:
+            return
+        yield [Packet.from_dict(row.content) for row in rows]
+        if len(rows) < size:
+            return
+        after = rows[-1].user_id
 
 
 CSV_COLUMNS = [
@@ -181,27 +227,38 @@ def _impacts_text(packet: Packet) -> str:
     )
 
 
-def packets_as_csv(packets: list[Packet]) -> str:
-    return csv_text(
-        CSV_COLUMNS,
-        (
-            [
-                packet.cycle_name,
-                packet.name,
-                packet.email,
-                packet.department,
-                packet.job_title,
-                len(packet.awards),
-                packet.points,
-                "; ".join(award.award for award in packet.awards),
-                "; ".join(packet.traits_covered),
-                packet.distinct_nominators,
-                packet.team_median_nominators,
-                packet.ideas_submitted,
-                packet.ideas_implemented,
-                _impacts_text(packet),
-                packet.votes_received,
-            ]
-            for packet in packets
-        ),
-    )
+def packet_row(packet: Packet) -> list[object]:
+    """One packet as a CSV row, in the order of `CSV_COLUMNS`."""
+    return [
+        packet.cycle_name,
+        packet.name,
+        packet.email,
+        packet.department,
+        packet.job_title,
+        len(packet.awards),
+        packet.points,
+        "; ".join(award.award for award in packet.awards),
+        "; ".join(packet.traits_covered),
+        packet.distinct_nominators,
+        packet.team_median_nominators,
+        packet.ideas_submitted,
+        packet.ideas_implemented,
+        _impacts_text(packet),
+        packet.votes_received,
+    ]
+
+
+def packets_as_csv(batches: Iterable[list[Packet]]) -> Iterator[str]:
+    """The CSV document in chunks: the header, then one chunk per batch."""
+    return csv_chunks(CSV_COLUMNS, ([packet_row(packet) for packet in batch] for batch in batches))
+
+
+def packets_as_json(batches: Iterable[list[Packet]]) -> Iterator[str]:
+    """`json.dumps(packets, indent=2)` in chunks, byte for byte, one chunk per batch."""
+    opened = False
+    for batch in batches:
+        for packet in batch:
+            item = json.dumps(packet.to_dict(), indent=2).replace("\n", "\n  ")
+            yield (",\n  " if opened else "[\n  ") + item
+            opened = True
+    yield "\n]" if opened else "[]"

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, stream_with_context
 from flask_login import current_user
 
 from portal.accounts.access import admin_required, employee_required
@@ -39,7 +37,7 @@ def packet(cycle_id: int, user_id: int):
 def export_csv(cycle_id: int):
     export = queries.get_cycle_export(db_session(), cycle_id, "csv")
     return Response(
-        queries.packets_as_csv(export.packets),
+        stream_with_context(queries.packets_as_csv(export.batches)),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={export.file_name}"},
     )
@@ -50,7 +48,7 @@ def export_csv(cycle_id: int):
 def export_json(cycle_id: int):
     export = queries.get_cycle_export(db_session(), cycle_id, "json")
     return Response(
-        json.dumps([packet.to_dict() for packet in export.packets], indent=2),
+        stream_with_context(queries.packets_as_json(export.batches)),
         mimetype="application/json",
         headers={"Content-Disposition": f"attachment; filename={export.file_name}"},
     )

@@ -91,14 +91,18 @@ class IdeaPage:
     possible_originals: list[SimilarIdea] = field(default_factory=list)
 
 
+# Made once: a fresh alias adapts every column again on each request.
+_AUTHOR, _OWNER = aliased(User, name="author"), aliased(User, name="owner")
+_ROUTED, _ORIGINAL = aliased(User, name="routed"), aliased(Idea, name="original")
+
+
 def get_idea_page(
     session: Session, viewer: User, idea_id: int, comments_cursor: str | None = None
 ) -> IdeaPage | None:
     """An idea with everything its page shows (one page of comment threads and the pinned
     official response), in seven statements (six when it has no comments), and one more for
     a reviewer who may mark it a duplicate (the likely originals)."""
-    author, owner = aliased(User, name="author"), aliased(User, name="owner")
-    routed, original = aliased(User, name="routed"), aliased(Idea, name="original")
+    author, owner, routed, original = _AUTHOR, _OWNER, _ROUTED, _ORIGINAL
     row = session.execute(
         select(
             Idea,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -13,6 +14,7 @@ from portal.core.pagination import Page, page_from_rows
 from portal.recognition.models import (
     ApprovalStep,
     Award,
+    AwardTier,
     Nomination,
     NominationEvent,
     NominationStatus,
@@ -58,12 +60,16 @@ def _approved_steps(session: Session, nomination_ids: list[int]) -> ApprovedStep
     return approved
 
 
+# Made once: a fresh alias adapts every column again on each request.
+_NOMINATED = aliased(Award, name="nominated")
+
+
 def list_pending_approvals(
     session: Session, approver_id: int, *, cursor: str | None = None, limit: int = 25
 ) -> Page[PendingApproval]:
     """Nominations waiting for this person at their current level, oldest first, with who
     approved the steps before: three statements."""
-    nominated = aliased(Award)
+    nominated = _NOMINATED
     steps = (
         select(func.max(ApprovalStep.level))
         .where(ApprovalStep.nomination_id == Nomination.id)
@@ -109,6 +115,18 @@ def list_pending_approvals(
 class ApprovalsPage:
     page: Page[PendingApproval]
     lower_awards: list[Award]
+
+    def lower_than(self, tier: AwardTier) -> list[Award]:
+        """The awards an approver may choose instead of one at this tier, worked out once per
+        tier rather than filtered again in the template for every card."""
+        return self._lower_by_tier.get(tier, [])
+
+    @cached_property
+    def _lower_by_tier(self) -> dict[AwardTier, list[Award]]:
+        return {
+            tier: [award for award in self.lower_awards if award.tier.rank < tier.rank]
+            for tier in AwardTier
+        }
 
 
 def get_approvals_page(

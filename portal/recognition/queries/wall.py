@@ -90,6 +90,10 @@ def _latest_comments(session: Session, nomination_ids: list[int]) -> dict[int, l
     return comments
 
 
+def _shown(viewer: User) -> ColumnElement[bool]:
+    return (Nomination.status == NominationStatus.APPROVED) & visible_to(viewer)
+
+
 def _wall_query(viewer: User) -> Select[Any]:
     """Approved awards the viewer may see, each with its celebrations, whether the viewer is
     one of them, and its comment count."""
@@ -115,7 +119,7 @@ def _wall_query(viewer: User) -> Select[Any]:
             celebrated.label("celebrated"),
             comment_count.label("comment_count"),
         )
-        .where(Nomination.status == NominationStatus.APPROVED, visible_to(viewer))
+        .where(_shown(viewer))
     )
 
 
@@ -142,10 +146,15 @@ def list_wall(
     """Approved awards the viewer may see, newest first, with celebrations and the latest
     comments: three statements."""
     order = (Nomination.decided_at, Nomination.id)
-    query = _wall_query(viewer).order_by(*(column.desc() for column in order)).limit(limit + 1)
+    newest_first = [column.desc() for column in order]
+    # The page's ids first, walking the (status, decided_at, id) index; only then the joins and
+    # the counts, for those rows alone. Joined in one query, the planner misjudged how many
+    # awards survive the joins and built every approved award's card before sorting.
+    ids = select(Nomination.id).where(_shown(viewer)).order_by(*newest_first).limit(limit + 1)
     key = decode_timestamp_cursor(cursor)
     if key is not None:
-        query = query.where(beyond(order, key, descending=True))
+        ids = ids.where(beyond(order, key, descending=True))
+    query = _wall_query(viewer).where(Nomination.id.in_(ids)).order_by(*newest_first)
     return page_from_rows(
         _wall_awards(session, query, limit),
         limit,
@@ -171,9 +180,12 @@ class PersonAward:
     decided_at: datetime
 
 
+_NOMINATOR = aliased(User, name="nominator")  # made once: see cards.py
+
+
 def list_person_awards(session: Session, user_id: int, viewer: User) -> list[PersonAward]:
     """A person's approved awards for their profile, if the viewer may see them: one statement."""
-    nominator = aliased(User)
+    nominator = _NOMINATOR
     rows = session.execute(
         select(
             Nomination.id.label("nomination_id"),

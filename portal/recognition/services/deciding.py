@@ -27,7 +27,6 @@ from portal.recognition.rules import LEVEL_APPROVALS, LIVE_STATUSES, TRANSITIONS
 from portal.recognition.services.state import (
     AlreadyDecided,
     add_steps,
-    approvers_at,
     ask_approvers,
     ask_current_approvers,
     award_of,
@@ -98,8 +97,8 @@ def _deciders(session: Session, nomination: Nomination) -> dict[int, int]:
     }
 
 
-def _check_one_level_each(session: Session, actor: User, nomination: Nomination) -> None:
-    for level, decider in sorted(_deciders(session, nomination).items()):
+def _check_one_level_each(actor: User, deciders: dict[int, int]) -> None:
+    for level, decider in sorted(deciders.items()):
         if decider == actor.id:
             raise Forbidden(
                 f"You already decided step {level} of this nomination, and nobody decides two "
@@ -114,24 +113,41 @@ def _check_not_a_party(actor: User, nomination: Nomination) -> None:
         raise Forbidden("You made this nomination, so you cannot decide it.")
 
 
-def _later_levels(session: Session, nomination: Nomination) -> list[Level]:
-    """The levels after the current one, as stored."""
+@dataclass(frozen=True)
+class _Standing:
+    """Where a nomination stands, read once per decision (two statements)."""
+
+    deciders: dict[int, int]  # who approved each level already passed
+    approvers: list[int]  # who may decide the current level
+    later: list[Level]  # the levels after the current one, as stored
+
+
+def _standing(session: Session, nomination: Nomination) -> _Standing:
     rows = session.execute(
         select(ApprovalStep.level, ApprovalStep.approver_id, ApprovalStep.route)
         .where(
             ApprovalStep.nomination_id == nomination.id,
-            ApprovalStep.level > nomination.current_level,
+            ApprovalStep.level >= nomination.current_level,
         )
         .order_by(ApprovalStep.level, ApprovalStep.approver_id)
     )
+    approvers: list[int] = []
     levels: dict[int, Level] = {}
     for level, approver_id, route in rows:
-        levels.setdefault(level, Level([], route)).approver_ids.append(approver_id)
-    return [levels[level] for level in sorted(levels)]
+        if level == nomination.current_level:
+            approvers.append(approver_id)
+        else:
+            levels.setdefault(level, Level([], route)).approver_ids.append(approver_id)
+    later = [levels[level] for level in sorted(levels)]
+    return _Standing(_deciders(session, nomination), approvers, later)
 
 
 def _remaining_levels(
-    session: Session, actor: User, nomination: Nomination, stored: list[Level], lower: Award | None
+    session: Session,
+    actor: User,
+    nomination: Nomination,
+    standing: _Standing,
+    lower: Award | None,
 ) -> list[Level]:
     """The levels still to come once the actor approves the current one.
 
@@ -141,7 +157,7 @@ def _remaining_levels(
     level would have nobody left.
     """
     passed = nomination.current_level
-    decided_by = {*_deciders(session, nomination).values(), actor.id}
+    decided_by = {*standing.deciders.values(), actor.id}
 
     def rerouted(award: Award) -> list[Level]:
         return route_nomination(
@@ -157,7 +173,7 @@ def _remaining_levels(
         levels = rerouted(lower)
     else:
         levels = []
-        for offset, level in enumerate(stored):
+        for offset, level in enumerate(standing.later):
             free = [approver for approver in level.approver_ids if approver != actor.id]
             if free:
                 levels.append(Level(free, level.route))
@@ -190,6 +206,7 @@ def _approve(
     nomination: Nomination,
     note: str,
     base_url: str,
+    standing: _Standing,
     lower: Award | None = None,
 ) -> str:
     """Approve the current level, perhaps switching to a lower award, and move on; says where
@@ -198,8 +215,8 @@ def _approve(
     A lower award skips nothing: the rest of its own path follows, and the same hold applies.
     """
     passed = nomination.current_level
-    stored = _later_levels(session, nomination)
-    remaining = _remaining_levels(session, actor, nomination, stored, lower)
+    stored = standing.later
+    remaining = _remaining_levels(session, actor, nomination, standing, lower)
     lower_id = None if lower is None else lower.id
     changes = {} if lower_id is None else {"awarded_award_id": lower_id}
     held = _approver_was_nominated_by_nominee(session, actor.id, nomination.nominee_id)
@@ -285,8 +302,9 @@ def decide_nomination(
     """An approver of the current level approves, approves at a lower tier, returns or rejects,
     and is told where the nomination went."""
     nomination = nomination_or_404(session, nomination_id)
-    _check_one_level_each(session, actor, nomination)
-    if actor.id not in approvers_at(session, nomination.id, nomination.current_level):
+    standing = _standing(session, nomination)
+    _check_one_level_each(actor, standing.deciders)
+    if actor.id not in standing.approvers:
         raise Forbidden("Only the approvers of this nomination can decide it.")
     _check_not_a_party(actor, nomination)
     if nomination.version != version or nomination.status is not Status.PENDING:
@@ -311,7 +329,9 @@ def decide_nomination(
         lower = None
         if decision is Decision.APPROVE_LOWER:
             lower = _lower_award(session, nomination, lower_award_id)
-        confirmation = _approve(session, actor, nomination, reason.strip(), base_url, lower)
+        confirmation = _approve(
+            session, actor, nomination, reason.strip(), base_url, standing, lower
+        )
     return Decided(nomination, confirmation)
 
 
