@@ -154,6 +154,8 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def follow_main_link(page: Page, name: str) -> None:
     """Click a link of the main navigation, opening the phone's menu first when it is folded."""
+    # Until portal.js has run, "Menu" is still the no-JS link, not the button.
+    page.wait_for_load_state()
     menu = page.get_by_role("button", name="Menu")
     if menu.is_visible():
         menu.click()
