@@ -36,6 +36,7 @@ from portal.recognition.services.state import (
     nomination_or_404,
     reject,
     require_reason,
+    stored_levels,
     tell_nominator,
 )
 
@@ -123,23 +124,10 @@ class _Standing:
 
 
 def _standing(session: Session, nomination: Nomination) -> _Standing:
-    rows = session.execute(
-        select(ApprovalStep.level, ApprovalStep.approver_id, ApprovalStep.route)
-        .where(
-            ApprovalStep.nomination_id == nomination.id,
-            ApprovalStep.level >= nomination.current_level,
-        )
-        .order_by(ApprovalStep.level, ApprovalStep.approver_id)
-    )
-    approvers: list[int] = []
-    levels: dict[int, Level] = {}
-    for level, approver_id, route in rows:
-        if level == nomination.current_level:
-            approvers.append(approver_id)
-        else:
-            levels.setdefault(level, Level([], route)).approver_ids.append(approver_id)
-    later = [levels[level] for level in sorted(levels)]
-    return _Standing(_deciders(session, nomination), approvers, later)
+    levels = stored_levels(session, nomination)
+    current = levels.pop(nomination.current_level, None)
+    approvers = current.approver_ids if current else []
+    return _Standing(_deciders(session, nomination), approvers, list(levels.values()))
 
 
 def _remaining_levels(

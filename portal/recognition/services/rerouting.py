@@ -32,7 +32,7 @@ from portal.recognition.models import (
 )
 from portal.recognition.routing import route_nomination
 from portal.recognition.rules import LEVEL_APPROVALS, Level
-from portal.recognition.services.state import add_steps, ask_approvers
+from portal.recognition.services.state import add_steps, ask_approvers, stored_levels
 
 OPEN_STATUSES = (NominationStatus.PENDING, NominationStatus.FLAGGED, NominationStatus.RETURNED)
 CHAIN_ROUTES = (StepRoute.REPORTING_LINE, StepRoute.MANAGER_ABOVE)
@@ -97,21 +97,6 @@ def _waiting_on(session: Session, person_id: int) -> list[Nomination]:
     )
 
 
-def _stored_levels(session: Session, nomination: Nomination) -> list[Level]:
-    rows = session.execute(
-        select(ApprovalStep.level, ApprovalStep.approver_id, ApprovalStep.route)
-        .where(
-            ApprovalStep.nomination_id == nomination.id,
-            ApprovalStep.level >= nomination.current_level,
-        )
-        .order_by(ApprovalStep.level, ApprovalStep.approver_id)
-    )
-    levels: dict[int, Level] = {}
-    for level, approver_id, route in rows:
-        levels.setdefault(level, Level([], route)).approver_ids.append(approver_id)
-    return [levels[level] for level in sorted(levels)]
-
-
 def _decided_by(session: Session, nomination: Nomination) -> set[int]:
     """Who approved the levels already passed: they decide no other level of it."""
     return set(
@@ -142,7 +127,7 @@ def _reroute(
 ) -> bool:
     award = session.get(Award, nomination.awarded_award_id or nomination.award_id)
     assert award is not None
-    stored = _stored_levels(session, nomination)
+    stored = list(stored_levels(session, nomination).values())
     planned = route_nomination(
         session,
         award,

@@ -137,6 +137,22 @@ def last_level(session: Session, nomination_id: int) -> int:
     )
 
 
+def stored_levels(session: Session, nomination: Nomination) -> dict[int, Level]:
+    """The approval steps from the current level on, as stored, by level in order."""
+    rows = session.execute(
+        select(ApprovalStep.level, ApprovalStep.approver_id, ApprovalStep.route)
+        .where(
+            ApprovalStep.nomination_id == nomination.id,
+            ApprovalStep.level >= nomination.current_level,
+        )
+        .order_by(ApprovalStep.level, ApprovalStep.approver_id)
+    )
+    levels: dict[int, Level] = {}
+    for level, approver_id, route in rows:
+        levels.setdefault(level, Level([], route)).approver_ids.append(approver_id)
+    return levels
+
+
 def add_steps(session: Session, nomination_id: int, levels: Iterable[tuple[int, Level]]) -> None:
     session.add_all(
         ApprovalStep(
