@@ -90,6 +90,11 @@ def demo_data(app: Flask, clean_state: None, demo_snapshot: sqlite3.Connection) 
         live.close()
 
 
+# An axe check of one page runs at desktop width only: test_layout runs axe on every page at
+# phone width.
+DESKTOP_ONLY = pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])
+
+
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
 def viewport(request: pytest.FixtureRequest) -> dict[str, int]:
     return request.param

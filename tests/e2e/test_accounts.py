@@ -6,7 +6,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from portal.demo.organisation import DEMO_PASSWORD
-from tests.e2e.conftest import AccessibilityCheck, sign_in
+from tests.e2e.conftest import DESKTOP_ONLY, AccessibilityCheck, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]
 
@@ -33,11 +33,13 @@ def test_wrong_password_keeps_the_email_and_explains(page: Page) -> None:
     expect(page.get_by_label("Email")).to_have_value("employee@example.com")
 
 
+@DESKTOP_ONLY
 def test_sign_in_page_is_accessible(page: Page, assert_accessible: AccessibilityCheck) -> None:
     page.goto("/login")
     assert_accessible(page)
 
 
+@DESKTOP_ONLY
 def test_home_page_is_accessible(page: Page, assert_accessible: AccessibilityCheck) -> None:
     sign_in(page, "manager@example.com")
     assert_accessible(page)

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import AccessibilityCheck, sign_in
+from tests.e2e.conftest import DESKTOP_ONLY, AccessibilityCheck, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]
 
@@ -81,6 +81,7 @@ def test_submit_vote_and_review_to_implemented(page: Page, browser: Browser) -> 
     expect(page.get_by_role("main")).to_contain_text("Implemented")
 
 
+@DESKTOP_ONLY
 def test_feed_idea_and_form_pages_are_accessible(
     page: Page, assert_accessible: AccessibilityCheck
 ) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import PHONE, AccessibilityCheck, sign_in
+from tests.e2e.conftest import DESKTOP_ONLY, PHONE, AccessibilityCheck, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]
 
@@ -123,6 +123,7 @@ def test_without_javascript_post_it_anyway_and_the_whole_review_form(
     context.close()
 
 
+@DESKTOP_ONLY
 def test_review_pages_are_accessible(page: Page, assert_accessible: AccessibilityCheck) -> None:
     sign_in(page, "manager@example.com")
     page.goto("/ideas/review")

@@ -108,16 +108,13 @@ def contrast_problems(page: Page) -> list[str]:
     ]
 
 
-def test_main_pages_are_accessible_in_light_and_dark_mode(
+def test_the_open_menu_is_accessible_in_light_and_dark_mode(
     new_page: PageMaker, assert_accessible: AccessibilityCheck
 ) -> None:
     light = new_page(viewport=PHONE)
     sign_in(light, "admin@example.com")
-    assert_accessible(light)  # home
     light.get_by_role("button", name="Menu").click()
-    assert_accessible(light)
-    light.goto("/admin/users")
-    assert_accessible(light)
+    assert_accessible(light)  # the open menu; every page closed is checked above
 
     dark = new_page(viewport=PHONE, color_scheme="dark")
     sign_in(dark, "admin@example.com")

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import AccessibilityCheck, sign_in
+from tests.e2e.conftest import DESKTOP_ONLY, AccessibilityCheck, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_data")]
 
@@ -52,6 +52,7 @@ def test_nominate_approve_and_see_the_award(page: Page, browser: Browser) -> Non
     expect(page.get_by_role("main")).to_contain_text(CITATION)
 
 
+@DESKTOP_ONLY
 def test_recognition_pages_are_accessible(
     page: Page, assert_accessible: AccessibilityCheck
 ) -> None:
@@ -65,6 +66,7 @@ def test_recognition_pages_are_accessible(
     assert_accessible(page)
 
 
+@DESKTOP_ONLY
 def test_leaderboard_is_accessible(page: Page, assert_accessible: AccessibilityCheck) -> None:
     sign_in(page, "admin@example.com")
     page.goto("/admin/leaderboards")
